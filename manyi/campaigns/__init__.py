@@ -1,0 +1,1 @@
+"""Campaigns: the year's selection, its categories, phases and rubrics."""

@@ -1,0 +1,1 @@
+"""The demo: the 2018 campaign with accounts for every role. Never loaded in production."""

@@ -1,0 +1,104 @@
+"""Load the demo: the 2018 campaign and one account per role, all with the demo password.
+
+Idempotent: what exists already is kept as it is, so `make run` can be run again safely.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from manyi.accounts.models import CommitteeScope, Organization, OrganizationKind, Role, User
+from manyi.accounts.services import create_user
+from manyi.campaigns.models import Campaign
+from manyi.campaigns.services import DATA_DIR, load_campaign
+
+DEMO_PASSWORD = "manyi-demo"  # noqa: S105  (the documented demo password; never in production)
+DEMO_YEAR = 2018
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    name: str
+    kind: OrganizationKind
+    committee_scope: str = ""
+    region: str = ""
+    sector: str = ""
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: Role
+    organization: str | None  # a DemoOrganization name
+
+
+ORGANIZATIONS = [
+    DemoOrganization(
+        "自治区示范供电公司", OrganizationKind.EMPLOYER, region="首府市", sector="电力"
+    ),
+    DemoOrganization(
+        "首府市用户满意工作委员会",
+        OrganizationKind.COMMITTEE,
+        committee_scope=CommitteeScope.REGION,
+        region="首府市",
+    ),
+    DemoOrganization(
+        "自治区示范通信公司", OrganizationKind.EMPLOYER, region="首府市", sector="通信"
+    ),
+    DemoOrganization("自治区示范银行", OrganizationKind.EMPLOYER, region="北城市", sector="金融"),
+    DemoOrganization("自治区示范大学", OrganizationKind.EMPLOYER, region="首府市", sector="教育"),
+]
+
+ACCOUNTS = [
+    DemoAccount("applicant", "王小满（申报人）", Role.APPLICANT, "自治区示范供电公司"),
+    DemoAccount("recommender", "李推荐（推荐单位）", Role.RECOMMENDER, "自治区示范供电公司"),
+    DemoAccount("committee", "赵用委（地区用委）", Role.COMMITTEE, "首府市用户满意工作委员会"),
+    DemoAccount("secretariat", "刘老师（秘书处）", Role.SECRETARIAT, None),
+    DemoAccount("judge1", "评审专家一", Role.JUDGE, "自治区示范通信公司"),
+    DemoAccount("judge2", "评审专家二", Role.JUDGE, "自治区示范银行"),
+    DemoAccount("judge3", "评审专家三", Role.JUDGE, "自治区示范大学"),
+    DemoAccount("judge4", "评审专家四", Role.JUDGE, "自治区示范通信公司"),
+    # judge5 works for the applicant's own organization: the conflict-of-interest case (回避).
+    DemoAccount("judge5", "评审专家五（与申报人同单位）", Role.JUDGE, "自治区示范供电公司"),
+]
+
+
+@transaction.atomic
+def load_demo() -> list[DemoAccount]:
+    """Create what is missing of the demo and return its accounts. Refused in production."""
+    if getattr(settings, "PRODUCTION", False):
+        raise ImproperlyConfigured("演示数据不能载入生产环境（MANYI_ENV=production）。")
+    organizations = {
+        spec.name: Organization.objects.get_or_create(
+            name=spec.name,
+            defaults={
+                "kind": spec.kind,
+                "committee_scope": spec.committee_scope,
+                "region": spec.region,
+                "sector": spec.sector,
+            },
+        )[0]
+        for spec in ORGANIZATIONS
+    }
+    existing = set(
+        User.objects.filter(username__in=[a.username for a in ACCOUNTS]).values_list(
+            "username", flat=True
+        )
+    )
+    for account in ACCOUNTS:
+        if account.username in existing:
+            continue
+        create_user(
+            account.username,
+            password=DEMO_PASSWORD,
+            display_name=account.display_name,
+            role=account.role,
+            organization=organizations[account.organization] if account.organization else None,
+            email=f"{account.username}@example.com",
+        )
+    if not Campaign.objects.filter(year=DEMO_YEAR).exists():
+        load_campaign(DATA_DIR / "campaigns" / f"{DEMO_YEAR}.yaml")
+    return ACCOUNTS

@@ -1,0 +1,68 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from manyi.accounts.models import Role, User
+from manyi.campaigns.models import Campaign
+from manyi.demo.services import DEMO_PASSWORD, load_demo
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERNAMES = [
+    "applicant",
+    "recommender",
+    "committee",
+    "secretariat",
+    "judge1",
+    "judge2",
+    "judge3",
+    "judge4",
+    "judge5",
+]
+
+
+def test_load_demo_creates_every_role_and_the_2018_campaign(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    users = {u.username: u for u in User.objects.select_related("organization")}
+    assert sorted(users) == sorted(DEMO_USERNAMES)
+    assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+    assert {u.role for u in users.values()} == set(Role)
+    assert users["recommender"].organization == users["applicant"].organization
+    assert users["committee"].organization.kind == "committee"
+    assert users["secretariat"].is_staff
+    assert users["judge5"].organization == users["applicant"].organization
+    assert Campaign.objects.get().year == 2018
+    assert "密码均为 manyi-demo" in out
+    for username in DEMO_USERNAMES:
+        assert username in out
+
+
+def test_load_demo_again_keeps_what_is_there():
+    load_demo()
+    applicant = User.objects.get(username="applicant")
+    applicant.display_name = "改过的名字"
+    applicant.set_password("changed-password")
+    applicant.save()
+    load_demo()
+    applicant.refresh_from_db()
+    assert applicant.display_name == "改过的名字"
+    assert applicant.check_password("changed-password")
+    assert User.objects.count() == len(DEMO_USERNAMES)
+    assert Campaign.objects.count() == 1
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_demo_accounts_can_log_in(client, username):
+    load_demo()
+    response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_load_demo_is_refused_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        load_demo()
+    with pytest.raises(CommandError, match="演示数据不能载入生产环境"):
+        call_command("load_demo")
+    assert User.objects.count() == 0

@@ -1,0 +1,1 @@
+"""Nominations: the filled forms, self-assessment, eligibility, attachments and commitments."""

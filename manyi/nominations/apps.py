@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NominationsConfig(AppConfig):
+    name = "manyi.nominations"
+    verbose_name = "申报"

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "满意 · 用户满意服务评选管理"
+admin.site.site_title = "满意"
+admin.site.index_title = "秘书处管理"
+
+urlpatterns = [
+    path("", include("manyi.campaigns.urls")),
+    path("", include("manyi.core.urls")),
+    path("accounts/", include("manyi.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
