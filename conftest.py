@@ -20,3 +20,9 @@ def campaign(db):
 @pytest.fixture
 def people(db) -> Personas:
     return make_personas()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
