@@ -26,3 +26,12 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture
+def open_campaign(campaign):
+    """The 2018 campaign with its filing window open today (as the demo has it)."""
+    from manyi.demo.services import open_for_filing
+
+    open_for_filing(campaign)
+    return campaign

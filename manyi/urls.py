@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("manyi.campaigns.urls")),
     path("", include("manyi.core.urls")),
     path("accounts/", include("manyi.accounts.urls")),
+    path("nominations/", include("manyi.nominations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,7 +20,15 @@ from manyi.campaigns.services import ensure_rubric_editable, rubric_is_locked
 class CategoryInline(admin.TabularInline):
     model = Category
     extra = 0
-    fields = ["position", "kind", "title", "form_ref", "rubric", "self_score_threshold"]
+    fields = [
+        "position",
+        "kind",
+        "title",
+        "form_ref",
+        "filer_role",
+        "rubric",
+        "self_score_threshold",
+    ]
 
 
 @admin.register(Campaign)

@@ -16,6 +16,13 @@ class CategoryKind(models.TextChoices):
     COACHING_REQUEST = "coaching_request", "用户满意工程项目辅导申请回执"
 
 
+class FilerRole(models.TextChoices):
+    """Who fills a category's form: the applicant, or (附件5 "此表由推荐机构填写") a committee."""
+
+    APPLICANT = "applicant", _("Applicant")
+    COMMITTEE = "committee", _("Committee")
+
+
 class Campaign(models.Model):
     """One year's selection (评选活动 / 年度).
 
@@ -108,6 +115,9 @@ class Category(models.Model):
         related_name="categories",
         null=True,
         blank=True,
+    )
+    filer_role = models.CharField(
+        _("filed by"), max_length=20, choices=FilerRole.choices, default=FilerRole.APPLICANT
     )
     self_score_threshold = models.PositiveSmallIntegerField(
         _("minimum self-assessment score"), null=True, blank=True

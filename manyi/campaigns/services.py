@@ -131,6 +131,7 @@ def load_campaign(path: Path) -> Campaign:
             form_ref=entry["form_ref"],
             rubric=rubrics.get(code) if code else None,
             self_score_threshold=entry.get("self_score_threshold"),
+            filer_role=entry.get("filed_by", "applicant"),
             position=position,
         )
     return campaign
@@ -174,6 +175,7 @@ def copy_campaign(campaign: Campaign, *, year: int, title: str | None = None) ->
             form_ref=c.form_ref,
             rubric=rubrics.get(c.rubric_id) if c.rubric_id else None,
             self_score_threshold=c.self_score_threshold,
+            filer_role=c.filer_role,
             position=c.position,
         )
         for c in source_categories

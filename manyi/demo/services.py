@@ -3,11 +3,13 @@
 Idempotent: what exists already is kept as it is, so `make run` can be run again safely.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from manyi.accounts.models import CommitteeScope, Organization, OrganizationKind, Role, User
 from manyi.accounts.services import create_user
@@ -100,5 +102,23 @@ def load_demo() -> list[DemoAccount]:
             email=f"{account.username}@example.com",
         )
     if not Campaign.objects.filter(year=DEMO_YEAR).exists():
-        load_campaign(DATA_DIR / "campaigns" / f"{DEMO_YEAR}.yaml")
+        open_for_filing(load_campaign(DATA_DIR / "campaigns" / f"{DEMO_YEAR}.yaml"))
     return ACCOUNTS
+
+
+def open_for_filing(campaign: Campaign, today: datetime.date | None = None) -> None:
+    """The demo keeps the 2018 rules and rubrics (2017年用户满意度, 2017年12月1日后) but moves its
+    dates so that filing is open on the day the demo is first loaded."""
+    today = today or timezone.localdate()
+    day = datetime.timedelta(days=1)
+    campaign.filing_opens = today - 30 * day
+    campaign.coaching_request_deadline = today + 30 * day
+    campaign.filing_closes = today + 60 * day
+    campaign.recommendation_deadline = today + 75 * day
+    campaign.review_starts = today + 76 * day
+    campaign.review_ends = today + 100 * day
+    campaign.notice_starts = today + 101 * day
+    campaign.notice_ends = today + 107 * day
+    campaign.published_on = today + 110 * day
+    campaign.full_clean()
+    campaign.save()

@@ -1,9 +1,18 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Organization
-from manyi.campaigns.models import Campaign, Category
+from manyi.campaigns.models import Campaign, Category, Criterion
+
+
+class HonourLevel(models.TextChoices):
+    """荣誉级别, as the rubrics grade honours."""
+
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省（市）级或行业系统"
+    UNIT = "unit", "单位"
 
 
 class NominationState(models.TextChoices):
@@ -12,9 +21,12 @@ class NominationState(models.TextChoices):
 
 
 class Nomination(models.Model):
-    """The filled form of one candidate (推荐表 / 申报表).
+    """The filled form of one candidate (推荐表 / 申报表), of one of the six kinds.
 
-    The filing issue adds the forms' fields; the review issue adds the later states.
+    While a draft, `data` holds every input exactly as typed (nothing is lost on a validation
+    error); filing validates it (services.file_nomination). The fields the seed locks after filing
+    (申报备案后不予修改: 班组名称, 优质服务成果名称 and its members) are copied to `locked_name`
+    and `locked_members`, which a database trigger keeps unchanged once `filed_at` is set.
     """
 
     campaign = models.ForeignKey(
@@ -38,6 +50,11 @@ class Nomination(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=NominationState.choices, default=NominationState.DRAFT
     )
+    title = models.CharField(_("candidate"), max_length=200, blank=True)
+    data = models.JSONField(_("form data"), default=dict, blank=True)
+    locked_name = models.CharField(_("name as filed"), max_length=200, blank=True)
+    locked_members = models.JSONField(_("members as filed"), default=list, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -46,12 +63,108 @@ class Nomination(models.Model):
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["applicant", "-created_at"])]
         constraints = [
             models.CheckConstraint(
                 name="nomination_filed_has_date",
-                condition=models.Q(state="draft") | models.Q(filed_at__isnull=False),
+                condition=Q(state="draft") | Q(filed_at__isnull=False),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.category} #{self.pk}"
+        return self.title or f"{self.category} #{self.pk}"
+
+    @property
+    def kind(self) -> str:
+        return self.category.kind
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == NominationState.DRAFT
+
+
+class SelfScore(models.Model):
+    """The applicant's own score of one criterion (自评), written when the nomination is filed."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="self_scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(_("points"))
+
+    class Meta:
+        verbose_name = _("self-assessment score")
+        verbose_name_plural = _("self-assessment scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "criterion"], name="self_score_once_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.points}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never comes from the user: the original name is kept in a field.
+    return f"nominations/{instance.nomination_id}/{instance.slot}/{instance.token}"
+
+
+class Attachment(models.Model):
+    """An uploaded file of a nomination: a Word summary, a certificate scan, evidence."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
+    slot = models.CharField(_("slot"), max_length=40)
+    token = models.CharField(max_length=40, unique=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size"))
+    characters = models.PositiveIntegerField(_("characters"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Honour(models.Model):
+    """何时、何地受过何种奖励（附复印件）: one past honour with its certificate scan."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="honours")
+    awarded_on = models.DateField(_("date"))
+    issuer = models.CharField(_("issuer"), max_length=200)
+    name = models.CharField(_("honour"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=HonourLevel.choices)
+    scan = models.OneToOneField(
+        Attachment, on_delete=models.PROTECT, related_name="honour", verbose_name=_("scan")
+    )
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["awarded_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.awarded_on:%Y-%m} {self.issuer} {self.name}"
+
+
+class Signature(models.Model):
+    """The acceptance of a form's commitments (郑重承诺) by one person typing their name."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="signatures")
+    name = models.CharField(_("name"), max_length=100)
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,54 @@
+"""Who may file, edit and see nominations. Views ask these, never templates."""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from manyi.accounts.models import Role
+from manyi.accounts.permissions import is_secretariat
+from manyi.campaigns.models import Category
+from manyi.nominations.models import Nomination
+
+
+def can_file(user, category: Category) -> bool:
+    """An applicant files individual, team, manager, achievement and coaching request forms;
+    a committee files the unit form (附件5 此表由推荐机构填写). Both need an organization."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organization_id
+        and user.role == category.filer_role
+        and user.role in {Role.APPLICANT, Role.COMMITTEE}
+    )
+
+
+@rules.predicate
+def is_owner(user, nomination: Nomination | None) -> bool:
+    return bool(nomination and user.is_authenticated and nomination.applicant_id == user.pk)
+
+
+@rules.predicate
+def is_editable(user, nomination: Nomination | None) -> bool:
+    return bool(nomination and nomination.is_draft)
+
+
+rules.add_perm("nominations", is_secretariat)  # the admin's module
+rules.add_perm("nominations.view_nomination", is_owner | is_secretariat)
+rules.add_perm("nominations.change_nomination", is_owner & is_editable)
+
+
+def get_nomination_for_user(user, pk: int, *, edit: bool = False) -> Nomination:
+    """The nomination if the user may see it (404 otherwise, so others' filings stay unknown);
+    with `edit`, 403 unless they may also change it now."""
+    nomination = (
+        Nomination.objects.select_related(
+            "campaign", "category__rubric", "applicant", "organization"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if nomination is None or not user.has_perm("nominations.view_nomination", nomination):
+        raise Http404
+    if edit and not user.has_perm("nominations.change_nomination", nomination):
+        raise PermissionDenied
+    return nomination
