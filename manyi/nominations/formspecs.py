@@ -88,6 +88,9 @@ class FormSpec:
     plaque_optional: bool = False  # 荣誉牌匾遵循自愿制作原则
     coaching_items: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())  # 要求 / 备注, verbatim
+    # Boxes of the paper form that others fill later (the recommender's opinion and seal, the
+    # judges' opinion): shown on the form so the applicant sees the whole sheet.
+    later: tuple[tuple[str, str], ...] = ()
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -177,6 +180,7 @@ INDIVIDUAL = FormSpec(
         "五、获得用户满意服务先进个人荣誉后，严格按规定宣传和使用所获得的荣誉、奖牌。",
     ),
     signer_label="承诺人",
+    later=(("推荐部门意见", "由推荐部门审核后填写，单位负责人签字并加盖公章。"),),
     attachments=(EVIDENCE,),
 )
 
@@ -271,6 +275,7 @@ TEAM = FormSpec(
         "五、获得用户满意服务先进班组荣誉后，严格按规定宣传和使用所获得的荣誉、奖牌。",
     ),
     signer_label="班组负责人",
+    later=(("推荐部门意见", "由推荐部门审核后填写，单位负责人签字并加盖公章。"),),
     team_signatures=True,
     plaque_optional=True,
     attachments=(
@@ -356,6 +361,7 @@ MANAGER = FormSpec(
         "五、获得用户满意服务杰出管理者荣誉后，严格按规定宣传和使用所获得的荣誉、奖牌。",
     ),
     signer_label="承诺人签字",
+    later=(("推荐部门意见", "由推荐部门审核后填写，单位负责人签字并加盖公章。"),),
     attachments=(EVIDENCE,),
 )
 
@@ -364,6 +370,10 @@ UNIT = FormSpec(
     ref="附件5",
     title="自治区用户满意服务先进单位推荐表",
     name_field="unit_name",
+    later=(
+        ("推荐意见", "地区、行业用委（质协）填写推荐意见并加盖公章。"),
+        ("评审意见", "（本栏由评审机构填写）"),
+    ),
     sections=(
         Section(
             "被推荐单位",
