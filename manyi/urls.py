@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("manyi.core.urls")),
     path("accounts/", include("manyi.accounts.urls")),
     path("nominations/", include("manyi.nominations.urls")),
+    path("reviews/", include("manyi.reviews.urls")),
     path("admin/", admin.site.urls),
 ]

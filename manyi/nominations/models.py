@@ -16,8 +16,24 @@ class HonourLevel(models.TextChoices):
 
 
 class NominationState(models.TextChoices):
+    """Where a nomination stands. The moves between states are the table of workflow.py."""
+
     DRAFT = "draft", _("Draft")
-    FILED = "filed", _("Filed")
+    FILED = "filed", _("Filed, awaiting recommendation")
+    RETURNED = "returned", _("Returned for correction")
+    ENDORSED = "endorsed", _("Recommended, awaiting formal check")
+    CHECKED = "checked", _("Accepted after formal check")
+    IN_REVIEW = "in_review", _("In review")
+    SCORED = "scored", _("Scored")
+    PROPOSED = "proposed", _("Proposed")
+    ON_NOTICE = "on_notice", _("On public notice")
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Not awarded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+
+EDITABLE_STATES = (NominationState.DRAFT, NominationState.RETURNED)
 
 
 class Nomination(models.Model):
@@ -55,6 +71,9 @@ class Nomination(models.Model):
     locked_name = models.CharField(_("name as filed"), max_length=200, blank=True)
     locked_members = models.JSONField(_("members as filed"), default=list, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # 一次性告知: a filing returned for correction must be resubmitted by this day, or it is
+    # not accepted (不予受理).
+    correction_deadline = models.DateField(_("correction deadline"), null=True, blank=True)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -81,6 +100,33 @@ class Nomination(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == NominationState.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        """A draft, or a filing returned for correction (退回修改)."""
+        return self.state in EDITABLE_STATES
+
+
+class Transition(models.Model):
+    """One move of a nomination from a state to another: who, when, why. Never edited."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=40)
+    source = models.CharField(_("from"), max_length=20, choices=NominationState.choices)
+    target = models.CharField(_("to"), max_length=20, choices=NominationState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(_("at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id}: {self.source} → {self.target}"
 
 
 class SelfScore(models.Model):

@@ -1,4 +1,4 @@
-"""Who may file, edit and see nominations. Views ask these, never templates."""
+"""Who may file, edit, see and move nominations. Views and services ask these, never templates."""
 
 import rules
 from django.core.exceptions import PermissionDenied
@@ -6,8 +6,9 @@ from django.http import Http404
 
 from manyi.accounts.models import Role
 from manyi.accounts.permissions import is_secretariat
-from manyi.campaigns.models import Category
-from manyi.nominations.models import Nomination
+from manyi.campaigns.models import Category, CategoryKind
+from manyi.nominations.models import Nomination, NominationState
+from manyi.nominations.workflow import Actor
 
 
 def can_file(user, category: Category) -> bool:
@@ -29,11 +30,38 @@ def is_owner(user, nomination: Nomination | None) -> bool:
 
 @rules.predicate
 def is_editable(user, nomination: Nomination | None) -> bool:
-    return bool(nomination and nomination.is_draft)
+    return bool(nomination and nomination.is_editable)
+
+
+@rules.predicate
+def is_recommender_of(user, nomination: Nomination | None) -> bool:
+    """The body that recommends a nomination: its organization's recommender; for a unit, the
+    committee that filled 附件5 for it. Recommenders see filings once filed, never drafts."""
+    if not (nomination and user.is_authenticated and user.is_active):
+        return False
+    if nomination.state == NominationState.DRAFT:
+        return False
+    if user.organization_id is None or user.organization_id != nomination.organization_id:
+        return False
+    if nomination.category.kind == CategoryKind.UNIT:
+        return user.role == Role.COMMITTEE
+    return user.role == Role.RECOMMENDER
+
+
+def actors(user, nomination: Nomination) -> set[Actor]:
+    """In which roles of the workflow the user stands towards this nomination."""
+    found = set()
+    if is_owner(user, nomination):
+        found.add(Actor.APPLICANT)
+    if is_recommender_of(user, nomination):
+        found.add(Actor.RECOMMENDER)
+    if is_secretariat(user):
+        found.add(Actor.SECRETARIAT)
+    return found
 
 
 rules.add_perm("nominations", is_secretariat)  # the admin's module
-rules.add_perm("nominations.view_nomination", is_owner | is_secretariat)
+rules.add_perm("nominations.view_nomination", is_owner | is_recommender_of | is_secretariat)
 rules.add_perm("nominations.change_nomination", is_owner & is_editable)
 
 

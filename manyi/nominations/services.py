@@ -21,10 +21,12 @@ from manyi.nominations.models import (
     NominationState,
     SelfScore,
     Signature,
+    Transition,
 )
-from manyi.nominations.permissions import can_file
+from manyi.nominations.permissions import actors, can_file
 from manyi.nominations.queries import Assessment, assess, criteria_of, rubric_for
 from manyi.nominations.validation import split_names
+from manyi.nominations.workflow import STEPS
 
 
 class StaleDraft(ValidationError):
@@ -38,6 +40,51 @@ class FilingRefused(ValidationError):
             f"推荐条件第{r.number}条：{r.reason}" for r in assessment.eligibility if r.blocks_filing
         ]
         super().__init__(messages, code="filing_refused")
+
+
+class TransitionRefused(ValidationError):
+    pass
+
+
+def transition(nomination: Nomination, action: str, *, by: User, comment: str = "") -> Nomination:
+    """Move a nomination by one step of the workflow table (workflow.STEPS) and record it.
+
+    Refused when the step does not start from the nomination's state, when the user does not
+    stand in the step's role towards it, or when the step needs a reason and none is given.
+    The caller holds the row lock (select_for_update) inside its transaction.
+    """
+    step = STEPS[action]
+    if step.actor not in actors(by, nomination):
+        raise PermissionDenied(f"您不能对此申报进行“{step.label}”操作。")
+    if nomination.state not in step.sources:
+        raise TransitionRefused(
+            f"申报当前状态为“{nomination.get_state_display()}”，不能进行“{step.label}”操作。",
+            code="wrong_state",
+        )
+    if step.needs_comment and not comment.strip():
+        raise TransitionRefused(f"“{step.label}”须写明理由。", code="comment_required")
+    source = nomination.state
+    nomination.state = step.target
+    nomination.version += 1
+    nomination.save(update_fields=["state", "version", "updated_at"])
+    Transition.objects.create(
+        nomination=nomination,
+        action=action,
+        source=source,
+        target=step.target,
+        by=by,
+        at=timezone.now(),
+        comment=comment.strip(),
+    )
+    return nomination
+
+
+def locked_for_update(nomination: Nomination) -> Nomination:
+    return (
+        Nomination.objects.select_for_update()
+        .select_related("campaign", "category", "organization")
+        .get(pk=nomination.pk)
+    )
 
 
 def start_nomination(category: Category, *, by: User) -> Nomination:
@@ -71,6 +118,8 @@ def save_draft(
             code="stale",
         )
     spec = FORMS[nomination.category.kind]
+    if nomination.filed_at is not None:  # 申报备案后不予修改: the form cannot change them
+        data = {**data, **locked_inputs(spec, nomination)}
     nomination.data = data
     nomination.title = data.get(spec.name_field, "").strip()[:200]
     nomination.version += 1
@@ -85,14 +134,15 @@ def slot_of(spec: FormSpec, code: str) -> AttachmentSlot:
     raise ValidationError("没有这一类附件。", code="no_slot")
 
 
-def _store(
+def store_file(
     nomination: Nomination,
     slot: str,
     upload: UploadedFile,
     kind: FileKind,
     by: User,
-    characters: int | None,
+    characters: int | None = None,
 ) -> Attachment:
+    """Keep an uploaded file (already checked) under a random name, outside the web root."""
     token = secrets.token_hex(16)
     attachment = Attachment(
         nomination=nomination,
@@ -123,7 +173,7 @@ def add_attachment(
         for old in nomination.attachments.filter(slot=slot.code):
             old.file.delete(save=False)
             old.delete()
-    return _store(nomination, slot.code, upload, kind, by, characters)
+    return store_file(nomination, slot.code, upload, kind, by, characters)
 
 
 @transaction.atomic
@@ -151,7 +201,7 @@ def add_honour(
     if level not in HonourLevel.values:
         raise ValidationError("请选择奖励级别。", code="level")
     kind = check_upload(scan, accept=HONOUR_SCAN.accept, max_bytes=HONOUR_SCAN.max_bytes)
-    attachment = _store(nomination, HONOUR_SCAN.code, scan, kind, by, None)
+    attachment = store_file(nomination, HONOUR_SCAN.code, scan, kind, by, None)
     return Honour.objects.create(
         nomination=nomination,
         awarded_on=awarded_on,
@@ -176,22 +226,26 @@ def file_nomination(nomination: Nomination, *, by: User) -> Nomination:
     """File (申报): every rule of the form and every hard condition of eligibility must hold,
     within the filing window. Atomic, and idempotent: filing a filed nomination (a double
     click) changes nothing. Writes the self-scores, the signatures and the locked fields."""
-    nomination = (
-        Nomination.objects.select_for_update()
-        .select_related("campaign", "category")
-        .get(pk=nomination.pk)
-    )
+    nomination = locked_for_update(nomination)
     if nomination.applicant_id != by.pk:
         raise PermissionDenied
-    if not nomination.is_draft:
+    if not nomination.is_editable:
         return nomination
-    check_filing_open(nomination.campaign, nomination.category.kind)
+    resubmitting = nomination.state == NominationState.RETURNED
+    if resubmitting:
+        check_correction_deadline(nomination)
+    else:
+        check_filing_open(nomination.campaign, nomination.category.kind)
     rubric = rubric_for(nomination.category)
     assessment = assess(nomination, rubric=rubric, filing=True)
     if not assessment.can_file:
         raise FilingRefused(assessment)
     spec = FORMS[nomination.category.kind]
     data = nomination.data
+    if resubmitting:
+        check_locked_fields_unchanged(nomination, spec)
+        nomination.self_scores.all().delete()
+        nomination.signatures.all().delete()
     now = timezone.now()
     SelfScore.objects.bulk_create(
         SelfScore(nomination=nomination, criterion_id=pk, points=int(data[f"score_{pk}"]))
@@ -203,14 +257,47 @@ def file_nomination(nomination: Nomination, *, by: User) -> Nomination:
     Signature.objects.bulk_create(
         Signature(nomination=nomination, name=n, signed_at=now) for n in signers
     )
-    locked = {f.code for f in spec.locked_fields}
-    nomination.locked_name = (
-        data.get(spec.name_field, "").strip() if spec.name_field in locked else ""
-    )
-    nomination.locked_members = split_names(data.get("members", "")) if "members" in locked else []
+    if not resubmitting:
+        nomination.locked_name, nomination.locked_members = locked_values(spec, data)
+        nomination.filed_at = now
     nomination.title = data.get(spec.name_field, "").strip()[:200]
-    nomination.state = NominationState.FILED
-    nomination.filed_at = now
-    nomination.version += 1
+    nomination.correction_deadline = None
     nomination.save()
-    return nomination
+    return transition(nomination, "resubmit" if resubmitting else "file", by=by)
+
+
+def locked_values(spec: FormSpec, data: dict[str, str]) -> tuple[str, list[str]]:
+    """What 申报备案后不予修改 freezes at the first filing: the name and the members."""
+    locked = {f.code for f in spec.locked_fields}
+    name = data.get(spec.name_field, "").strip() if spec.name_field in locked else ""
+    members = split_names(data.get("members", "")) if "members" in locked else []
+    return name, members
+
+
+def locked_inputs(spec: FormSpec, nomination: Nomination) -> dict[str, str]:
+    """The locked fields as the form shows them (members one a line)."""
+    inputs = {}
+    for field in spec.locked_fields:
+        if field.code == "members":
+            inputs[field.code] = "\n".join(nomination.locked_members)
+        else:
+            inputs[field.code] = nomination.locked_name
+    return inputs
+
+
+def check_locked_fields_unchanged(nomination: Nomination, spec: FormSpec) -> None:
+    name, members = locked_values(spec, nomination.data)
+    if (name, members) != (nomination.locked_name, nomination.locked_members):
+        labels = "、".join(f"“{f.label}”" for f in spec.locked_fields)
+        raise ValidationError(
+            f"{labels}申报备案后不予修改，请恢复为备案时的内容。", code="locked_changed"
+        )
+
+
+def check_correction_deadline(nomination: Nomination) -> None:
+    deadline = nomination.correction_deadline
+    if deadline is not None and timezone.localdate() > deadline:
+        raise ValidationError(
+            f"补正期限为{deadline.year}年{deadline.month}月{deadline.day}日，已过期限，不予受理。",
+            code="correction_overdue",
+        )

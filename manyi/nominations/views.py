@@ -14,7 +14,7 @@ from manyi.campaigns.phases import filing_window
 from manyi.nominations import services
 from manyi.nominations.forms import HonourForm, read_form
 from manyi.nominations.formspecs import FORMS
-from manyi.nominations.models import Attachment, Honour, Nomination
+from manyi.nominations.models import Attachment, Honour, Nomination, NominationState
 from manyi.nominations.permissions import can_file, get_nomination_for_user
 from manyi.nominations.queries import assess, criteria_of, nominations_of, rubric_for
 
@@ -64,7 +64,11 @@ def _context(nomination: Nomination, data: dict[str, str], *, filing: bool = Fal
         filing=filing,
     )
     opens, closes = filing_window(nomination.campaign, nomination.category.kind)
+    returned = None
+    if nomination.state == NominationState.RETURNED:
+        returned = nomination.transitions.select_related("by").order_by("-at", "-pk").first()
     return {
+        "returned": returned,
         "spec": spec,
         "nomination": nomination,
         "data": data,
@@ -133,7 +137,10 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
 @htmx_login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_nomination_for_user(request.user, pk)
-    if not nomination.is_draft:
+    if not (
+        nomination.is_editable
+        and request.user.has_perm("nominations.change_nomination", nomination)
+    ):
         return redirect("nominations:detail", pk=pk)
     nomination = get_nomination_for_user(request.user, pk, edit=True)
     if request.method == "POST":
@@ -148,6 +155,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _context(nomination, nomination.data)
     context["self_scores"] = {s.criterion_id: s.points for s in nomination.self_scores.all()}
     context["signatures"] = list(nomination.signatures.all())
+    context["transitions"] = list(nomination.transitions.select_related("by"))
     return render(request, "nominations/detail.html", context)
 
 
@@ -155,7 +163,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def file(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_nomination_for_user(request.user, pk)
-    if not nomination.is_draft:
+    if not nomination.is_editable:
         messages.info(request, "此申报已提交。")
         return redirect("nominations:detail", pk=pk)
     try:

@@ -1,4 +1,2 @@
-"""Reviews: endorsement, formal check, panels, scores, decisions and the public notice.
-
-Nothing here yet: the review issue builds it on top of nominations.
-"""
+"""Reviews: recommendation (推荐), the secretariat's formal check, panels, scores, decisions and
+the public notice."""
