@@ -101,7 +101,7 @@ def test_formal_check_through_the_page_with_the_suggested_checklist(client, open
     client.force_login(people.secretariat)
     page = client.get(f"/reviews/check/{nomination.pk}/").content.decode()
     assert page.count("checked") >= len(ALL_ITEMS)
-    response = client.post(f"/reviews/check/{nomination.pk}/", {key: "on" for key in ALL_ITEMS})
+    response = client.post(f"/reviews/check/{nomination.pk}/", dict.fromkeys(ALL_ITEMS, "on"))
     assert response.status_code == 302
     nomination.refresh_from_db()
     assert nomination.state == NominationState.CHECKED
