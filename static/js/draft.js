@@ -78,6 +78,12 @@
       form.dataset.draftKey = form.dataset.draftKey.replace(":new:", ":" + match[1] + ":");
     }
   });
+  // Autosave refreshes the error lists; a field's red frame (.invalid) follows its list.
+  document.body.addEventListener("htmx:afterSettle", function () {
+    form.querySelectorAll(".field > .errorlist[id^='errors-']").forEach(function (list) {
+      list.parentElement.classList.toggle("invalid", list.children.length > 0);
+    });
+  });
   if (restore() && window.htmx) window.htmx.trigger(form, "change");
 
   document.addEventListener("submit", function (event) {
