@@ -197,7 +197,8 @@ def valid_form(kind: str, category=None) -> dict[str, str]:
             "evidence_valid": "1",
         },
         "achievement": {
-            **common,
+            "address": "首府市友好路1号",
+            "postcode": "830000",
             "recommending_body": "首府市用委",
             "presenting": "是",
             "achievement_name": "“一次都不跑”办电服务",

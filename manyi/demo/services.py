@@ -55,16 +55,16 @@ ORGANIZATIONS = [
 ]
 
 ACCOUNTS = [
-    DemoAccount("applicant", "王小满（申报人）", Role.APPLICANT, "自治区示范供电公司"),
-    DemoAccount("recommender", "李推荐（推荐单位）", Role.RECOMMENDER, "自治区示范供电公司"),
-    DemoAccount("committee", "赵用委（地区用委）", Role.COMMITTEE, "首府市用户满意工作委员会"),
-    DemoAccount("secretariat", "刘老师（秘书处）", Role.SECRETARIAT, None),
-    DemoAccount("judge1", "评审专家一", Role.JUDGE, "自治区示范通信公司"),
-    DemoAccount("judge2", "评审专家二", Role.JUDGE, "自治区示范银行"),
-    DemoAccount("judge3", "评审专家三", Role.JUDGE, "自治区示范大学"),
-    DemoAccount("judge4", "评审专家四", Role.JUDGE, "自治区示范通信公司"),
+    DemoAccount("applicant", "王小满", Role.APPLICANT, "自治区示范供电公司"),
+    DemoAccount("recommender", "李推荐", Role.RECOMMENDER, "自治区示范供电公司"),
+    DemoAccount("committee", "赵用委", Role.COMMITTEE, "首府市用户满意工作委员会"),
+    DemoAccount("secretariat", "刘老师", Role.SECRETARIAT, None),
+    DemoAccount("judge1", "陈专家", Role.JUDGE, "自治区示范通信公司"),
+    DemoAccount("judge2", "吴专家", Role.JUDGE, "自治区示范银行"),
+    DemoAccount("judge3", "郑专家", Role.JUDGE, "自治区示范大学"),
+    DemoAccount("judge4", "冯专家", Role.JUDGE, "自治区示范通信公司"),
     # judge5 works for the applicant's own organization: the conflict-of-interest case (回避).
-    DemoAccount("judge5", "评审专家五（与申报人同单位）", Role.JUDGE, "自治区示范供电公司"),
+    DemoAccount("judge5", "周专家", Role.JUDGE, "自治区示范供电公司"),
 ]
 
 

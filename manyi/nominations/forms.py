@@ -68,7 +68,7 @@ class HonourForm(forms.Form):
     awarded_on = ChineseDateField(label="获奖时间", widget=forms.DateInput(attrs={"type": "date"}))
     issuer = forms.CharField(label="授予单位（何地）", max_length=200)
     name = forms.CharField(label="奖励名称", max_length=200)
-    level = forms.ChoiceField(label="级别", choices=HonourLevel.choices)
+    level = forms.ChoiceField(label="级别", choices=[("", "请选择"), *HonourLevel.choices])
     scan = forms.FileField(label="证书复印件（图片或PDF）")
 
     def clean(self):

@@ -87,10 +87,10 @@ def assess(
         *score_problems(criteria, data, filing=filing),
         *team_composition_problems(data),
         *survey_problems(data),
-        *coaching_problems(spec, data),
+        *coaching_problems(spec, data, filing=filing),
+        *signature_problems(spec, data, filing=filing),
     ]
     if filing:
-        problems += signature_problems(spec, data)
         present = {a.slot for a in attachments}
         problems += [
             Problem(slot.code, f"请上传“{slot.label}”。")

@@ -179,16 +179,19 @@ def self_total(criteria: list[tuple[int, str, int]], data: Mapping[str, str]) ->
     return sum(points)
 
 
-def signature_problems(spec: FormSpec, data: Mapping[str, str]) -> list[Problem]:
+def signature_problems(spec: FormSpec, data: Mapping[str, str], *, filing: bool) -> list[Problem]:
     """郑重承诺: the signer types their own name as written on the form; for a team, every
-    member listed signs too."""
+    member listed signs too. A wrong name is reported at once; a missing one when filing."""
     if not spec.commitment:
         return []
     problems = []
     expected = data.get("leader" if spec.team_signatures else spec.name_field, "").strip()
     signed = data.get("signer", "").strip()
     if not signed:
-        problems.append(Problem("signer", f"请在“{spec.signer_label}”处输入姓名，以接受以上承诺。"))
+        if filing:
+            problems.append(
+                Problem("signer", f"请在“{spec.signer_label}”处输入姓名，以接受以上承诺。")
+            )
     elif expected and signed != expected:
         problems.append(
             Problem("signer", f"承诺人签名“{signed}”与表中填写的姓名“{expected}”不一致。")
@@ -197,7 +200,7 @@ def signature_problems(spec: FormSpec, data: Mapping[str, str]) -> list[Problem]
         members = split_names(data.get("members", ""))
         signatures = split_names(data.get("member_signatures", ""))
         missing = [m for m in members if m not in signatures]
-        if members and missing:
+        if filing and members and missing:
             problems.append(
                 Problem("member_signatures", f"以下班组成员尚未签字承诺：{'、'.join(missing)}。")
             )
@@ -209,8 +212,9 @@ def signature_problems(spec: FormSpec, data: Mapping[str, str]) -> list[Problem]
     return problems
 
 
-def coaching_problems(spec: FormSpec, data: Mapping[str, str]) -> list[Problem]:
-    """附件7: at least one coaching item ticked, or another project described."""
+def coaching_problems(spec: FormSpec, data: Mapping[str, str], *, filing: bool) -> list[Problem]:
+    """附件7: at least one coaching item ticked, or another project described (when filing);
+    remarks within their length."""
     if not spec.coaching_items:
         return []
     problems = []
@@ -224,6 +228,6 @@ def coaching_problems(spec: FormSpec, data: Mapping[str, str]) -> list[Problem]:
     except ValidationError as error:
         problems.extend(Problem("coaching_other", m) for m in error.messages)
     ticked = any(data.get(f"coaching_{i}") for i in range(1, len(spec.coaching_items) + 1))
-    if not ticked and not data.get("coaching_other", "").strip():
+    if filing and not ticked and not data.get("coaching_other", "").strip():
         problems.append(Problem("coaching_other", "请至少勾选一项所需辅导，或填写其他项目。"))
     return problems

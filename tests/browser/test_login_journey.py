@@ -37,7 +37,7 @@ def test_applicant_logs_in_and_a_wrong_password_is_refused(live_server, page: Pa
     fill_login_form(page, "applicant", DEMO_PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("2018年度用户满意服务评选")
-    expect(page.locator(".who")).to_contain_text("王小满（申报人）")
+    expect(page.locator(".who")).to_contain_text("王小满 · 申报人")
     screenshot("home-applicant")
 
     page.get_by_role("button", name="退出").click()

@@ -100,18 +100,18 @@ def test_survey_cannot_end_before_it_starts():
 
 def test_signer_must_match_the_name_on_the_form():
     spec = FORMS["individual"]
-    assert messages(signature_problems(spec, valid_form("individual") | {"signer": "王大满"})) == [
-        "承诺人签名“王大满”与表中填写的姓名“王小满”不一致。"
-    ]
-    assert messages(signature_problems(spec, valid_form("individual") | {"signer": ""})) == [
-        "请在“承诺人”处输入姓名，以接受以上承诺。"
-    ]
+    assert messages(
+        signature_problems(spec, valid_form("individual") | {"signer": "王大满"}, filing=True)
+    ) == ["承诺人签名“王大满”与表中填写的姓名“王小满”不一致。"]
+    assert messages(
+        signature_problems(spec, valid_form("individual") | {"signer": ""}, filing=True)
+    ) == ["请在“承诺人”处输入姓名，以接受以上承诺。"]
 
 
 def test_every_team_member_signs_and_only_members():
     spec = FORMS["team"]
     data = valid_form("team") | {"member_signatures": "赵班长\n钱成员\n外人"}
-    assert messages(signature_problems(spec, data)) == [
+    assert messages(signature_problems(spec, data, filing=True)) == [
         "以下班组成员尚未签字承诺：孙成员。",
         "签字人“外人”不在班组成员名单中。",
     ]
@@ -122,8 +122,11 @@ def test_coaching_request_needs_at_least_one_item():
     data = {
         k: v for k, v in valid_form("coaching_request").items() if not k.startswith("coaching_")
     }
-    assert messages(coaching_problems(spec, data)) == ["请至少勾选一项所需辅导，或填写其他项目。"]
-    assert coaching_problems(spec, data | {"coaching_other": "QC小组活动辅导"}) == []
+    assert messages(coaching_problems(spec, data, filing=True)) == [
+        "请至少勾选一项所需辅导，或填写其他项目。"
+    ]
+    assert coaching_problems(spec, data | {"coaching_other": "QC小组活动辅导"}, filing=True) == []
+    assert coaching_problems(spec, data, filing=False) == []
 
 
 def facts(campaign, kind, **changes):
