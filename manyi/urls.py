@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("manyi.accounts.urls")),
     path("nominations/", include("manyi.nominations.urls")),
     path("reviews/", include("manyi.reviews.urls")),
+    path("", include("manyi.reviews.public_urls")),
     path("admin/", admin.site.urls),
 ]

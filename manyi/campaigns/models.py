@@ -23,6 +23,18 @@ class FilerRole(models.TextChoices):
     COMMITTEE = "committee", _("Committee")
 
 
+class AggregationMethod(models.TextChoices):
+    """How a nomination's judges' totals become one score (reviews.aggregation)."""
+
+    MEAN = "mean", _("Mean of the judges' totals")
+    TRIMMED_MEAN = "trimmed_mean", _("Mean without the highest and lowest (five judges or more)")
+
+
+class TieBreak(models.TextChoices):
+    ITEM = "item", _("Higher subtotal of the category's tie-break item, else equal rank")
+    NONE = "none", _("Equal rank")
+
+
 class Campaign(models.Model):
     """One year's selection (评选活动 / 年度).
 
@@ -54,6 +66,23 @@ class Campaign(models.Model):
     survey_start_day = models.PositiveSmallIntegerField(_("survey start day"), default=1)
     # 附件1: "近三年无重大投诉事件发生"; 附件5 备注2: "单位三年内…显著成果".
     lookback_years = models.PositiveSmallIntegerField(_("look-back years"), default=3)
+
+    # How the review is run: the campaign's settings.
+    aggregation_method = models.CharField(
+        _("aggregation"),
+        max_length=20,
+        choices=AggregationMethod.choices,
+        default=AggregationMethod.MEAN,
+    )
+    tie_break = models.CharField(
+        _("tie-break"), max_length=10, choices=TieBreak.choices, default=TieBreak.ITEM
+    )
+    spread_threshold = models.PositiveSmallIntegerField(
+        _("spread flagged above (points)"), default=15
+    )
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("public notice length (working days)"), default=5
+    )
 
     class Meta:
         verbose_name = _("campaign")
@@ -122,6 +151,10 @@ class Category(models.Model):
     self_score_threshold = models.PositiveSmallIntegerField(
         _("minimum self-assessment score"), null=True, blank=True
     )
+    # The rubric item whose subtotal breaks ties in the ranking (顾客认可, 服务成效).
+    tie_break_item = models.CharField(_("tie-break item"), max_length=100, blank=True)
+    # The category's part of the certificate number: 2018-YH-GR-001.
+    certificate_code = models.CharField(_("certificate code"), max_length=10, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

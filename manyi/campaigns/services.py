@@ -115,6 +115,7 @@ def load_campaign(path: Path) -> Campaign:
         survey_start_month=survey_start.get("month", 12),
         survey_start_day=survey_start.get("day", 1),
         lookback_years=rules.get("lookback_years", 3),
+        **data.get("review", {}),
     )
     campaign.full_clean()
     campaign.save()
@@ -132,6 +133,8 @@ def load_campaign(path: Path) -> Campaign:
             rubric=rubrics.get(code) if code else None,
             self_score_threshold=entry.get("self_score_threshold"),
             filer_role=entry.get("filed_by", "applicant"),
+            tie_break_item=entry.get("tie_break_item", ""),
+            certificate_code=entry.get("certificate_code", ""),
             position=position,
         )
     return campaign
@@ -176,6 +179,8 @@ def copy_campaign(campaign: Campaign, *, year: int, title: str | None = None) ->
             rubric=rubrics.get(c.rubric_id) if c.rubric_id else None,
             self_score_threshold=c.self_score_threshold,
             filer_role=c.filer_role,
+            tie_break_item=c.tie_break_item,
+            certificate_code=c.certificate_code,
             position=c.position,
         )
         for c in source_categories

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Organization
-from manyi.campaigns.models import Campaign, Category
+from manyi.campaigns.models import Campaign, Category, Criterion
 from manyi.nominations.models import Attachment, Nomination
 
 
@@ -98,3 +98,292 @@ class FormalCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nomination}: {self.get_outcome_display()}"
+
+
+# --- panels, assignments, scores -----------------------------------------------------------------
+
+
+class Panel(models.Model):
+    """评审组: the judges of one category in one campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="panels")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="panels")
+    judges = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="panels", blank=True)
+
+    class Meta:
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "category"], name="one_panel_per_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.year} {self.category}"
+
+
+class Assignment(models.Model):
+    """A judge assigned to score a nomination. A released assignment (the judge declared a
+    conflict, or the secretariat reassigned it) is kept, with the reason."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="assignments")
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"))
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_reason = models.TextField(_("reason for release"), blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "judge"],
+                condition=Q(released_at__isnull=True),
+                name="one_active_assignment",
+            ),
+        ]
+        indexes = [models.Index(fields=["judge", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.judge} → {self.nomination}"
+
+
+class Coaching(models.Model):
+    """An expert who coached a unit (its 辅导申请回执 answered): conflicted for that unit's
+    nominations."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coachings"
+    )
+    request = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="coachings")
+
+    class Meta:
+        verbose_name = _("coaching")
+        verbose_name_plural = _("coachings")
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "request"], name="coaching_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} · {self.request}"
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Review(models.Model):
+    """评审意见: one judge's scores of one nomination, criterion by criterion, and comment.
+    A draft until submitted; submitted scores are locked unless the secretariat reopens them."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="reviews")
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    comment = models.TextField(_("opinion"), blank=True)
+    # A unit (附件5) has no rubric: the judge gives an opinion and a recommendation.
+    recommends = models.BooleanField(_("recommends"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "judge"], name="one_review_per_judge"),
+            models.CheckConstraint(
+                name="submitted_review_has_date",
+                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge}: {self.nomination}"
+
+
+class Score(models.Model):
+    """One judge's points for one criterion: a whole number from 0 to its maximum."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(_("points"))
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.points}"
+
+
+class MysteryVisit(models.Model):
+    """神秘客暗访: the unannounced visit that backs the 服务验证 score of an achievement."""
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="mystery_visits"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visited_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    finding = models.TextField(_("finding"))
+    evidence = models.ManyToManyField(Attachment, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("mystery visit")
+        verbose_name_plural = _("mystery visits")
+        ordering = ["visited_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.place}"
+
+
+# --- decision, public notice, objections, awards -------------------------------------------------
+
+
+class CalendarDay(models.Model):
+    """The secretariat's holiday calendar: a public holiday, or a weekend working day (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Make-up working day (调休)")
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+class Decision(models.Model):
+    """The evaluation committee's decision on a category: who is proposed, when, the votes, and
+    the minutes."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="decisions")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="decisions")
+    decided_on = models.DateField(_("date"))
+    votes_for = models.PositiveSmallIntegerField(_("votes for"))
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    minutes = models.FileField(_("minutes"), upload_to="decisions/", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.decided_on}"
+
+
+class PublicNotice(models.Model):
+    """公示: the published list of proposed winners, for a number of working days."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="public_notice"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        constraints = [
+            models.CheckConstraint(
+                name="notice_ordered", condition=Q(starts_on__lte=models.F("ends_on"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 公示"
+
+
+class Objection(models.Model):
+    """异议: lodged during the notice under a real name, with contact and grounds. The
+    objector's contact data is shown to the secretariat only."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under investigation")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="objections")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="objections")
+    name = models.CharField(_("real name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=200)
+    grounds = models.TextField(_("grounds"))
+    lodged_at = models.DateTimeField(_("lodged at"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    investigation = models.TextField(_("investigation"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["lodged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.get_status_display()}"
+
+
+class ObjectionEvidence(models.Model):
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="objections/", max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_kind = models.CharField(_("type"), max_length=10)
+
+    class Meta:
+        verbose_name = _("objection evidence")
+        verbose_name_plural = _("objection evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Award(models.Model):
+    """表彰: a published result, with its certificate number (2018-YH-GR-001) and the name
+    exactly as filed, from which the certificate and the plaque are made."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="award")
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    sequence = models.PositiveIntegerField(_("sequence"))
+    name = models.CharField(_("name as filed"), max_length=200)
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from manyi.reviews import views
+from manyi.reviews import judging_urls, results_urls, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -11,3 +11,4 @@ urlpatterns = [
     path("check/<int:pk>/", views.check, name="check"),
     path("check/overdue/", views.refuse_overdue, name="refuse_overdue"),
 ]
+urlpatterns += judging_urls.urlpatterns + results_urls.urlpatterns

@@ -1,0 +1,3 @@
+"""URLs of panels, assignments and scoring (mounted under /reviews/)."""
+
+urlpatterns: list = []
