@@ -23,6 +23,7 @@ from manyi.nominations.models import (
     Signature,
     Transition,
 )
+from manyi.nominations.notifications import announce
 from manyi.nominations.permissions import actors, can_file
 from manyi.nominations.queries import Assessment, assess, criteria_of, rubric_for
 from manyi.nominations.validation import split_names
@@ -76,6 +77,7 @@ def transition(nomination: Nomination, action: str, *, by: User, comment: str = 
         at=timezone.now(),
         comment=comment.strip(),
     )
+    announce(nomination, step, comment.strip())
     return nomination
 
 
