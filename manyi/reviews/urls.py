@@ -10,5 +10,6 @@ urlpatterns = [
     path("check/", views.check_list, name="check_list"),
     path("check/<int:pk>/", views.check, name="check"),
     path("check/overdue/", views.refuse_overdue, name="refuse_overdue"),
+    path("check/accept/", views.accept_many, name="accept_many"),
 ]
 urlpatterns += judging_urls.urlpatterns + results_urls.urlpatterns

@@ -159,6 +159,22 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def accept_many(request: HttpRequest) -> HttpResponse:
+    _secretariat_only(request)
+    chosen = [pk for pk in request.POST.getlist("nomination") if pk.isdecimal()]
+    if not chosen:
+        messages.error(request, "请选择要批量受理的申报。")
+        return redirect("reviews:check_list")
+    nominations = Nomination.objects.filter(pk__in=chosen).select_related("campaign", "category")
+    accepted, left = services.accept_many(nominations, by=request.user)
+    messages.success(request, f"已受理 {len(accepted)} 件。")
+    if left:
+        messages.warning(request, "以下申报审查清单未全部符合，请逐件审查：" + "、".join(left))
+    return redirect("reviews:check_list")
+
+
+@login_required
+@require_POST
 def refuse_overdue(request: HttpRequest) -> HttpResponse:
     _secretariat_only(request)
     refused = services.refuse_overdue(by=request.user)

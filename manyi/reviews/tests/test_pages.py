@@ -149,3 +149,26 @@ def test_a_recommender_of_another_organization_sees_nothing(client, open_campaig
     outsider = UserFactory(role=Role.RECOMMENDER, organization=people.other_employer)
     client.force_login(outsider)
     assert "本单位候选" not in client.get("/reviews/recommend/").content.decode()
+
+
+def test_bulk_accept_takes_only_those_fully_met_each_recorded(client, open_campaign, people):
+    good = filed(open_campaign, people, name="甲", signer="甲")
+    endorse(good, people.recommender)
+    waiting = filed(open_campaign, people, name="乙", signer="乙")  # filed, not yet endorsed
+    client.force_login(people.secretariat)
+    response = client.post(
+        "/reviews/check/accept/", {"nomination": [good.pk, waiting.pk]}, follow=True
+    )
+    content = response.content.decode()
+    assert "已受理 1 件。" in content
+    assert "以下申报审查清单未全部符合，请逐件审查：乙" in content
+    good.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (good.state, waiting.state) == (NominationState.CHECKED, NominationState.FILED)
+    assert good.formal_checks.get().outcome == "accepted"
+    assert (
+        client.post("/reviews/check/accept/", {}, follow=True)
+        .content.decode()
+        .count("请选择要批量受理的申报。")
+        == 1
+    )
