@@ -15,6 +15,9 @@ from manyi.accounts.models import CommitteeScope, Organization, OrganizationKind
 from manyi.accounts.services import create_user
 from manyi.campaigns.models import Campaign
 from manyi.campaigns.services import DATA_DIR, load_campaign
+from manyi.demo.samples import attach_requirements, png_upload, valid_form
+from manyi.nominations import services as filing
+from manyi.reviews import services as review
 
 DEMO_PASSWORD = "manyi-demo"  # noqa: S105  (the documented demo password; never in production)
 DEMO_YEAR = 2018
@@ -102,8 +105,80 @@ def load_demo() -> list[DemoAccount]:
             email=f"{account.username}@example.com",
         )
     if not Campaign.objects.filter(year=DEMO_YEAR).exists():
-        open_for_filing(load_campaign(DATA_DIR / "campaigns" / f"{DEMO_YEAR}.yaml"))
+        campaign = load_campaign(DATA_DIR / "campaigns" / f"{DEMO_YEAR}.yaml")
+        open_for_filing(campaign)
+        load_filings(campaign)
     return ACCOUNTS
+
+
+# Candidates of other organizations, so the review has more than one nomination to compare.
+OTHER_CANDIDATES = [
+    ("sun", "孙服务", "自治区示范通信公司", "钱推荐"),
+    ("zhou_yw", "周营业", "自治区示范银行", "吴推荐"),
+    ("he", "何柜员", "自治区示范银行", "吴推荐"),
+]
+
+
+def load_filings(campaign: Campaign) -> None:
+    """Filings at every step of the workflow, made through the same services as the pages:
+    a draft, filings awaiting recommendation, recommended ones awaiting the formal check, and
+    accepted ones ready for the judges."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["applicant", "recommender", "committee", "secretariat"]
+        )
+    }
+    checklist = dict.fromkeys(review.CHECK_ITEMS, True)
+
+    def file(kind: str, by: User, *, draft: bool = False, **changes: str):
+        category = campaign.categories.get(kind=kind)
+        nomination = filing.start_nomination(category, by=by)
+        filing.save_draft(nomination, valid_form(kind, category) | changes, by=by)
+        if draft:
+            return nomination
+        attach_requirements(nomination, by)
+        return filing.file_nomination(nomination, by=by)
+
+    def endorse(nomination, by: User, *, check: bool = False) -> None:
+        review.endorse(
+            nomination,
+            by=by,
+            opinion="该同志（单位）事迹突出，符合推荐条件，同意推荐。",
+            signer="单位负责人",
+            seal=png_upload("推荐表盖章页.png"),
+            attested=review.attestable(nomination),
+        )
+        if check:
+            review.formal_check(nomination, by=users["secretariat"], items=checklist)
+
+    applicant, recommender = users["applicant"], users["recommender"]
+    endorse(file("individual", applicant), recommender, check=True)
+    file("team", applicant)
+    endorse(file("achievement", applicant), recommender, check=True)
+    file("coaching_request", applicant)
+    file("manager", applicant, draft=True)
+    endorse(file("unit", users["committee"]), users["committee"])
+    for username, name, organization_name, recommender_name in OTHER_CANDIDATES:
+        organization = Organization.objects.get(name=organization_name)
+        person = _quiet_user(username, name, Role.APPLICANT, organization)
+        their_recommender = _quiet_user(
+            f"rec_{organization.pk}", recommender_name, Role.RECOMMENDER, organization
+        )
+        nomination = file("individual", person, name=name, signer=name, employer=organization_name)
+        endorse(nomination, their_recommender, check=True)
+
+
+def _quiet_user(username: str, name: str, role: Role, organization: Organization) -> User:
+    """A person of the demo data who does not log in (no usable password)."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"display_name": name, "role": role, "organization": organization},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 
 def open_for_filing(campaign: Campaign, today: datetime.date | None = None) -> None:
