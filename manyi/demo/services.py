@@ -72,8 +72,9 @@ ACCOUNTS = [
 
 
 @transaction.atomic
-def load_demo() -> list[DemoAccount]:
-    """Create what is missing of the demo and return its accounts. Refused in production."""
+def load_demo(*, filings: bool = True) -> list[DemoAccount]:
+    """Create what is missing of the demo and return its accounts; with `filings`, a new
+    demo campaign also gets filings at every step. Refused in production."""
     if getattr(settings, "PRODUCTION", False):
         raise ImproperlyConfigured("演示数据不能载入生产环境（MANYI_ENV=production）。")
     organizations = {
@@ -107,7 +108,8 @@ def load_demo() -> list[DemoAccount]:
     if not Campaign.objects.filter(year=DEMO_YEAR).exists():
         campaign = load_campaign(DATA_DIR / "campaigns" / f"{DEMO_YEAR}.yaml")
         open_for_filing(campaign)
-        load_filings(campaign)
+        if filings:
+            load_filings(campaign)
     return ACCOUNTS
 
 

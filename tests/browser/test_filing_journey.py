@@ -163,7 +163,7 @@ def file_and_check(page: Page, kind: str, expected: dict[str, str]) -> Nominatio
 
 
 def test_individual_is_refused_then_filed_without_retyping(page: Page, screenshot, tmp_path):
-    load_demo()
+    load_demo(filings=False)
     page.set_viewport_size(DESKTOP)
     log_in_and_open(page, "applicant", "individual")
     good = form_data("individual")
@@ -233,7 +233,7 @@ def test_individual_is_refused_then_filed_without_retyping(page: Page, screensho
 
 @pytest.mark.parametrize("kind", ["team", "manager", "achievement", "coaching_request", "unit"])
 def test_each_other_kind_is_filed(page: Page, screenshot, tmp_path, kind):
-    load_demo()
+    load_demo(filings=False)
     page.set_viewport_size(DESKTOP)
     log_in_and_open(page, FILER.get(kind, "applicant"), kind)
     data = form_data(kind)
@@ -261,7 +261,7 @@ def test_an_upload_on_a_slow_connection_is_not_dropped_by_autosave(page: Page, t
     """On a slow line the autosave of choosing the file is still under way when 上传 is
     pressed, and the applicant types on: the upload must still happen (it once waited in the
     form's autosave queue, where the next autosave replaced it)."""
-    load_demo()
+    load_demo(filings=False)
     log_in_and_open(page, "applicant", "individual")
     enter(page, "name", "王小满")
     expect(page.locator("#upload-evidence")).to_be_visible()  # the draft exists
