@@ -28,6 +28,7 @@ run: install
 
 ## The whole suite, ruff, and the migrations check; DATABASE_URL selects PostgreSQL.
 test: install lint
+	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/pytest
 
