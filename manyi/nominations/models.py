@@ -149,6 +149,10 @@ class SelfScore(models.Model):
         return f"{self.criterion_id}: {self.points}"
 
 
+# Files the review keeps from the applicant and recommender: the mystery visit's evidence.
+CONFIDENTIAL_SLOTS = frozenset({"mystery_visit"})
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name never comes from the user: the original name is kept in a field.
     return f"nominations/{instance.nomination_id}/{instance.slot}/{instance.token}"
