@@ -55,6 +55,9 @@ ORGANIZATIONS = [
     ),
     DemoOrganization("自治区示范银行", OrganizationKind.EMPLOYER, region="北城市", sector="金融"),
     DemoOrganization("自治区示范大学", OrganizationKind.EMPLOYER, region="首府市", sector="教育"),
+    DemoOrganization(
+        "自治区质量协会专家库", OrganizationKind.EMPLOYER, region="首府市", sector="质量"
+    ),
 ]
 
 ACCOUNTS = [
@@ -65,9 +68,10 @@ ACCOUNTS = [
     DemoAccount("judge1", "陈专家", Role.JUDGE, "自治区示范通信公司"),
     DemoAccount("judge2", "吴专家", Role.JUDGE, "自治区示范银行"),
     DemoAccount("judge3", "郑专家", Role.JUDGE, "自治区示范大学"),
-    DemoAccount("judge4", "冯专家", Role.JUDGE, "自治区示范通信公司"),
-    # judge5 works for the applicant's own organization: the conflict-of-interest case (回避).
-    DemoAccount("judge5", "周专家", Role.JUDGE, "自治区示范供电公司"),
+    DemoAccount("judge4", "冯专家", Role.JUDGE, "自治区质量协会专家库"),
+    DemoAccount("judge5", "周专家", Role.JUDGE, "自治区质量协会专家库"),
+    # No judge works for the applicant's organization, so all five can score its filings;
+    # judge1 works for 自治区示范通信公司, whose candidate 孙服务 they must stand aside from (回避).
 ]
 
 

@@ -36,7 +36,9 @@ def test_load_demo_creates_every_role_and_the_2018_campaign(capsys):
     assert users["recommender"].organization == users["applicant"].organization
     assert users["committee"].organization.kind == "committee"
     assert users["secretariat"].is_staff
-    assert users["judge5"].organization == users["applicant"].organization
+    judges = [users[f"judge{i}"] for i in range(1, 6)]
+    assert all(j.organization != users["applicant"].organization for j in judges)
+    assert users["judge1"].organization.name == "自治区示范通信公司"  # 孙服务's: 回避
     assert Campaign.objects.get().year == 2018
     assert "密码均为 manyi-demo" in out
     for username in DEMO_USERNAMES:
