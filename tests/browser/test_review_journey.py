@@ -2,10 +2,14 @@
 check → panel and assignment → five judges score → finish the review → rank → propose →
 public notice with one objection → publish. Screenshots of each step."""
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from manyi.accounts.models import User
@@ -14,9 +18,11 @@ from manyi.demo.samples import PNG_1X1, attach_requirements, valid_form
 from manyi.demo.services import DEMO_PASSWORD, load_demo
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination, NominationState
+from manyi.reviews.models import CalendarDay, Objection, PublicNotice
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 JUDGES = [f"judge{i}" for i in range(1, 6)]
+CALENDARS = Path(settings.BASE_DIR) / "data" / "calendar"
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +54,27 @@ def state_of(nomination: Nomination) -> str:
     return nomination.state
 
 
-def test_one_nomination_from_filing_to_the_judges_scores(page: Page, screenshot, tmp_path: Path):
+def calendar_for(day: datetime.date) -> None:
+    """The secretariat's holiday calendar: the published years, and 元旦 for a year not yet
+    published, so that the notice can be counted in working days."""
+    for path in sorted(CALENDARS.glob("*.yaml")):
+        call_command("load_calendar", str(path))
+    for year in (day.year, day.year + 1):
+        CalendarDay.objects.get_or_create(
+            day=datetime.date(year, 1, 1), defaults={"kind": "holiday", "name": "元旦"}
+        )
+
+
+def last_working_day(on_or_before: datetime.date) -> datetime.date:
+    holidays = set(CalendarDay.objects.filter(kind="holiday").values_list("day", flat=True))
+    workdays = set(CalendarDay.objects.filter(kind="workday").values_list("day", flat=True))
+    day = on_or_before
+    while day in holidays or (day.weekday() >= 5 and day not in workdays):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def test_one_campaign_end_to_end_with_the_demo_accounts(page: Page, screenshot, tmp_path: Path):
     page.set_default_timeout(10_000)
     load_demo(filings=False)
     nomination = file_as_applicant()
@@ -113,3 +139,80 @@ def test_one_nomination_from_filing_to_the_judges_scores(page: Page, screenshot,
     page.get_by_role("button", name=re.compile("完成所有评审意见已全部提交的申报")).click()
     expect(page.get_by_text("已完成评审的申报：1 件。")).to_be_visible()
     assert state_of(nomination) == NominationState.SCORED
+
+    # The ranking, computed by the database, and the proposal by quota.
+    page.get_by_role("link", name="评审结果").click()
+    page.goto(f"/reviews/ranking/{nomination.category_id}/")
+    expect(page.get_by_role("cell", name="王小满")).to_be_visible()
+    screenshot("review-5-ranking")
+    page.goto(f"/reviews/propose/{nomination.category_id}/")
+    page.get_by_label("名额 N").fill("1")
+    page.get_by_role("button", name="提出拟表彰").click()
+    expect(page.get_by_text("已提出拟表彰 1 件：王小满。")).to_be_visible()
+    assert state_of(nomination) == NominationState.PROPOSED
+
+    # The evaluation committee's decision, with its minutes.
+    minutes = tmp_path / "评审委员会会议纪要.png"
+    minutes.write_bytes(PNG_1X1)
+    page.goto(f"/reviews/decision/{nomination.category_id}/")
+    page.get_by_label("决定日期").fill(datetime.date.today().isoformat())
+    page.get_by_label("赞成票").fill("7")
+    page.get_by_label("会议纪要（PDF、图片或 Word 文件）").set_input_files(minutes)
+    page.get_by_role("button", name="记录决定").click()
+    expect(page.get_by_text(re.compile("已记录评审委员会的决定"))).to_be_visible()
+
+    # The public notice (公示), five working days from the last working day.
+    today = timezone.localdate()
+    calendar_for(today)
+    page.goto("/reviews/notice/")
+    page.get_by_label("公示开始日期").fill(last_working_day(today).isoformat())
+    page.get_by_label("公示期（工作日）").fill("5")
+    page.get_by_role("button", name="发布公示").click()
+    expect(page.get_by_text("公示已发布。")).to_be_visible()
+    assert state_of(nomination) == NominationState.ON_NOTICE
+
+    # Anyone reads the notice; an objection without a real name is refused, then lodged.
+    page.context.clear_cookies()
+    page.goto("/notice/")
+    expect(page.get_by_role("cell", name="王小满")).to_be_visible()
+    assert "13800000000" not in page.content()  # the notice shows no phone, age or ethnicity
+    screenshot("review-6-public-notice")
+    page.goto("/notice/objection/")
+    page.get_by_label("异议对象").select_option(str(nomination.pk))
+    page.get_by_label("异议的事实和理由").fill("所附荣誉证书的获奖时间与事实不符。")
+    page.get_by_role("button", name="提交异议").click()
+    expect(page.get_by_text("异议须署真实姓名；匿名异议不予受理。")).to_be_visible()
+    expect(page.get_by_label("异议的事实和理由")).to_have_value(
+        "所附荣誉证书的获奖时间与事实不符。"
+    )
+    page.get_by_label("真实姓名").fill("张群众")
+    page.get_by_label("联系方式（手机、固定电话或电子邮箱）").fill("13912345678")
+    page.get_by_role("button", name="提交异议").click()
+    screenshot("review-7-objection")
+    objection = Objection.objects.get()
+
+    # The secretariat investigates and dismisses it; the period ends; results are published.
+    log_in(page, "secretariat")
+    page.goto(f"/reviews/objections/{objection.pk}/")
+    expect(page.get_by_text("13912345678")).to_be_visible()  # the secretariat sees the contact
+    page.get_by_label("异议不成立").check()
+    page.get_by_label("调查核实情况").fill("经核实，证书真实有效，获奖时间与档案一致。")
+    page.get_by_role("button", name="记录处理结果").click()
+    expect(page.get_by_text("异议已处理：异议不成立。")).to_be_visible()
+    PublicNotice.objects.update(  # time passes: the period ends
+        starts_on=today - datetime.timedelta(days=8), ends_on=today - datetime.timedelta(days=1)
+    )
+    page.goto("/reviews/notice/")
+    page.get_by_role("button", name="发布评选结果").click()
+    expect(page.get_by_text("评选结果已发布：表彰 1 件。")).to_be_visible()
+    assert state_of(nomination) == NominationState.AWARDED
+
+    # The public results, and the certificate verified by its number.
+    page.context.clear_cookies()
+    page.goto("/results/")
+    expect(page.get_by_role("cell", name="王小满")).to_be_visible()
+    screenshot("review-8-results")
+    page.goto("/verify/?number=2018-YH-GR-001")
+    expect(page.get_by_text("王小满")).to_be_visible()
+    screenshot("review-9-verify")
+    assert "13912345678" not in page.content()
