@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("manyi.accounts.urls")),
     path("nominations/", include("manyi.nominations.urls")),
     path("reviews/", include("manyi.reviews.urls")),
+    path("documents/", include("manyi.documents.urls")),
     path("", include("manyi.reviews.public_urls")),
     path("admin/", admin.site.urls),
 ]
