@@ -17,7 +17,10 @@ from manyi.campaigns.models import Campaign
 from manyi.campaigns.services import DATA_DIR, load_campaign
 from manyi.demo.samples import attach_requirements, png_upload, valid_form
 from manyi.nominations import services as filing
+from manyi.nominations.models import Nomination
+from manyi.reviews import judging, results
 from manyi.reviews import services as review
+from manyi.reviews.models import CalendarDay
 
 DEMO_PASSWORD = "manyi-demo"  # noqa: S105  (the documented demo password; never in production)
 DEMO_YEAR = 2018
@@ -173,6 +176,75 @@ def load_filings(campaign: Campaign) -> None:
         )
         nomination = file("individual", person, name=name, signer=name, employer=organization_name)
         endorse(nomination, their_recommender, check=True)
+    load_review(campaign, users["secretariat"])
+
+
+def load_review(campaign: Campaign, secretariat: User) -> None:
+    """The review under way: panels; the individuals scored by the judges, ranked, the best two
+    proposed, decided and on public notice with one objection; the achievement being scored."""
+    judges = list(User.objects.filter(username__in=[f"judge{i}" for i in range(1, 6)]))
+    individual = campaign.categories.get(kind="individual")
+    achievement = campaign.categories.get(kind="achievement")
+    for category in (individual, achievement):
+        judging.set_panel(category, judges=judges, by=secretariat)
+        judging.auto_assign(category, by=secretariat)
+    # Each judge scores every individual assigned to them, a little differently.
+    for offset, judge in enumerate(sorted(judges, key=lambda j: j.username)):
+        for nomination in Nomination.objects.filter(
+            category=individual, assignments__judge=judge, assignments__released_at__isnull=True
+        ).order_by("pk"):
+            rubric = judging.judging_rubric(individual)
+            points = {
+                criterion.pk: max(0, criterion.max_points - (offset + nomination.pk) % 4)
+                for _item, criterion in judging.criteria_with_items(rubric)
+            }
+            sheet = judging.Sheet(points=points, comment="事迹突出，材料翔实，符合推荐条件。")
+            judging.submit_review(nomination, judge=judge, sheet=sheet)
+    judging.finish_complete(individual, by=secretariat)
+    # The achievement: the first judge has a draft (the 服务验证 waits for the mystery visit).
+    report = Nomination.objects.filter(category=achievement).first()
+    first = (
+        report.assignments.filter(released_at__isnull=True).order_by("pk").first()
+        if report
+        else None
+    )
+    if first is not None:
+        judging.save_scores(
+            report, judge=first.judge, sheet=judging.Sheet(comment="待神秘客暗访核实。")
+        )
+    # Proposal, the committee's decision and the public notice with one objection.
+    results.propose(individual, by=secretariat, quota=2)
+    results.record_decision(
+        individual,
+        by=secretariat,
+        decided_on=timezone.localdate(),
+        votes_for=7,
+        minutes=png_upload("评审委员会会议纪要.png"),
+    )
+    for path in sorted((DATA_DIR / "calendar").glob("*.yaml")):
+        results.import_calendar(path)
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):  # 元旦 (1月1日) is a public holiday every year
+        CalendarDay.objects.get_or_create(
+            day=datetime.date(year, 1, 1), defaults={"kind": "holiday", "name": "元旦"}
+        )
+    notice = results.open_notice(campaign, by=secretariat, starts_on=last_working_day(today))
+    on_notice = Nomination.objects.filter(state="on_notice").order_by("pk").first()
+    results.lodge_objection(
+        notice,
+        nomination_id=on_notice.pk,
+        name="张群众",
+        contact="13912345678",
+        grounds="所附荣誉证书的获奖时间与事实不符，请予核实。",
+    )
+
+
+def last_working_day(day: datetime.date) -> datetime.date:
+    """The latest working day on or before `day`, by the holiday calendar."""
+    calendar = results.work_calendar(day - datetime.timedelta(days=31))
+    while not calendar.is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
 
 
 def _quiet_user(username: str, name: str, role: Role, organization: Organization) -> User:

@@ -6,6 +6,7 @@ from manyi.accounts.models import Role, User
 from manyi.campaigns.models import Campaign
 from manyi.demo.services import DEMO_PASSWORD, load_demo
 from manyi.nominations.models import Nomination
+from manyi.reviews.models import Objection, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -75,19 +76,22 @@ def test_load_demo_is_refused_in_production(settings):
     assert User.objects.count() == 0
 
 
-def test_demo_has_filings_at_every_step_so_far():
+def test_demo_has_filings_at_every_step_of_the_workflow():
     load_demo()
     states = sorted(Nomination.objects.values_list("category__kind", "state"))
     assert states == [
-        ("achievement", "checked"),
+        ("achievement", "in_review"),
         ("coaching_request", "filed"),
-        ("individual", "checked"),
-        ("individual", "checked"),
-        ("individual", "checked"),
-        ("individual", "checked"),
+        ("individual", "on_notice"),
+        ("individual", "on_notice"),
+        ("individual", "scored"),
+        ("individual", "scored"),
         ("manager", "draft"),
         ("team", "filed"),
         ("unit", "endorsed"),
     ]
+    assert Review.objects.filter(state="submitted").count() == 17  # judge1 stands aside once
+    assert Review.objects.filter(state="draft").count() == 1
+    assert Objection.objects.get().name == "张群众"
     load_demo()
     assert Nomination.objects.count() == 9
