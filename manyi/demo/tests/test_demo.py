@@ -95,3 +95,27 @@ def test_demo_has_filings_at_every_step_of_the_workflow():
     assert Objection.objects.get().name == "张群众"
     load_demo()
     assert Nomination.objects.count() == 9
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "shows"),
+    [
+        ("applicant", "/nominations/", "示范营业厅服务班"),
+        ("recommender", "/reviews/recommend/", "示范营业厅服务班"),
+        ("committee", "/reviews/recommend/", "自治区示范水务公司"),
+        ("secretariat", "/reviews/check/", "自治区示范水务公司"),
+        ("secretariat", "/reviews/panels/", "周专家"),
+        ("secretariat", "/reviews/ranking/", "用户满意服务先进个人"),
+        ("secretariat", "/reviews/notice/", "张群众"),
+        ("secretariat", "/accounts/outbox/", "待发邮件"),
+        ("judge2", "/reviews/tasks/", "“一次都不跑”办电服务"),
+        (None, "/notice/", "何柜员"),
+    ],
+)
+def test_every_page_of_the_workflow_shows_demo_content(client, username, path, shows):
+    load_demo()
+    if username:
+        client.force_login(User.objects.get(username=username))
+    response = client.get(path)
+    assert response.status_code == 200
+    assert shows in response.content.decode()
