@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from manyi.documents import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("blank/<slug:kind>.docx", views.blank_docx, name="blank_docx"),
     path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", views.verify, name="verify"),
+    path("", include("manyi.documents.export_urls")),
 ]

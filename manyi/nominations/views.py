@@ -97,7 +97,9 @@ def _save(request: HttpRequest, nomination: Nomination) -> HttpResponse:
     ids = [pk for pk, _name, _max in criteria_of(rubric)]
     data, notices = read_form(FORMS[nomination.category.kind], request.POST, ids)
     created = nomination.pk is None
-    version = None if created else _int(request.POST.get("version"))
+    # A save of an existing draft must say which version it edits: a post without it (not from
+    # the form) could otherwise replace what was typed with nothing.
+    version = None if created else (_int(request.POST.get("version")) or 0)
     try:
         if created:
             nomination = services.start_nomination(nomination.category, by=request.user)

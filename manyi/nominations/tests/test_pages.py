@@ -391,3 +391,13 @@ def test_my_nominations_list_queries_do_not_grow(
     with django_assert_num_queries(5):
         response = client.get(reverse("nominations:list"))
     assert response.content.decode().count("候选人") == count
+
+
+def test_a_post_without_the_drafts_version_saves_nothing(client, open_campaign, people):
+    client.force_login(people.applicant)
+    client.post("/nominations/new/individual/", {"name": "王小满"}, HTTP_HX_REQUEST="true")
+    nomination = Nomination.objects.get()
+    response = client.post(f"/nominations/{nomination.pk}/", {})
+    assert response.status_code == 409
+    nomination.refresh_from_db()
+    assert nomination.data == {"name": "王小满"}

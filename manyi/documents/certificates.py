@@ -1,0 +1,55 @@
+"""荣誉证书: one A4 page per award of a campaign, drawn by documents/certificates.html with
+WeasyPrint in the Noto CJK fonts, as the forms are (pdf.py): the name exactly as filed, the
+organization, the honour (the category's title), the year and the certificate number."""
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from manyi.campaigns.models import Campaign
+from manyi.documents.exports import awards_of
+
+CONTENT_TYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    number: str
+    name: str
+    organization: str
+    honour: str
+    year: int
+    issued_on: str  # 2018年10月10日
+
+
+def certificates_of(campaign: Campaign) -> list[Certificate]:
+    """The certificates of a campaign's awards, in certificate order (one query)."""
+    return [
+        Certificate(
+            number=award.number,
+            name=award.name,
+            organization=award.nomination.organization.name,
+            honour=award.nomination.category.title,
+            year=campaign.year,
+            issued_on=f"{(d := timezone.localdate(award.published_at)).year}年{d.month}月{d.day}日",
+        )
+        for award in awards_of(campaign)
+    ]
+
+
+def render(certificates: list[Certificate], *, title: str) -> bytes:
+    # Imported here, as in pdf.py: WeasyPrint needs Pango, the rest of the application not.
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    fonts = FontConfiguration()
+    context = {"certificates": certificates, "title": title}
+    # Nothing is fetched: the page has no image, and user text is escaped.
+    fetcher = URLFetcher(allowed_protocols=set())
+    html = HTML(
+        string=render_to_string("documents/certificates.html", context), url_fetcher=fetcher
+    )
+    css = CSS(string=render_to_string("documents/certificates.css", context), font_config=fonts)
+    return html.write_pdf(stylesheets=[css], font_config=fonts)
