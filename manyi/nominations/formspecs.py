@@ -106,6 +106,8 @@ class FormSpec:
 
 F = FieldType
 IMAGE_OR_PDF = (FileKind.PNG, FileKind.JPEG, FileKind.PDF)
+# 附件2/3/4: the box the recommender fills after filing.
+RECOMMENDER_OPINION = (("推荐部门意见", "由推荐部门审核后填写，单位负责人签字并加盖公章。"),)
 HONOUR_SCAN = AttachmentSlot(
     "honour_scan", "证书复印件（图片或PDF）", IMAGE_OR_PDF, max_bytes=10 * MB
 )
@@ -180,7 +182,7 @@ INDIVIDUAL = FormSpec(
         "五、获得用户满意服务先进个人荣誉后，严格按规定宣传和使用所获得的荣誉、奖牌。",
     ),
     signer_label="承诺人",
-    later=(("推荐部门意见", "由推荐部门审核后填写，单位负责人签字并加盖公章。"),),
+    later=RECOMMENDER_OPINION,
     attachments=(EVIDENCE,),
 )
 
@@ -275,7 +277,7 @@ TEAM = FormSpec(
         "五、获得用户满意服务先进班组荣誉后，严格按规定宣传和使用所获得的荣誉、奖牌。",
     ),
     signer_label="班组负责人",
-    later=(("推荐部门意见", "由推荐部门审核后填写，单位负责人签字并加盖公章。"),),
+    later=RECOMMENDER_OPINION,
     team_signatures=True,
     plaque_optional=True,
     attachments=(
@@ -361,7 +363,7 @@ MANAGER = FormSpec(
         "五、获得用户满意服务杰出管理者荣誉后，严格按规定宣传和使用所获得的荣誉、奖牌。",
     ),
     signer_label="承诺人签字",
-    later=(("推荐部门意见", "由推荐部门审核后填写，单位负责人签字并加盖公章。"),),
+    later=RECOMMENDER_OPINION,
     attachments=(EVIDENCE,),
 )
 
