@@ -13,4 +13,9 @@ urlpatterns = [
         name="nominations_xlsx",
     ),
     path("campaigns/<int:year>/<slug:kind>/ranking.xlsx", views.ranking_xlsx, name="ranking_xlsx"),
+    path(
+        "campaigns/<int:year>/<slug:kind>/score-sheets.xlsx",
+        views.score_sheets_xlsx,
+        name="score_sheets_xlsx",
+    ),
 ]

@@ -71,3 +71,12 @@ def ranking_xlsx(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     content = exports.ranking_workbook(category)
     name = safe_filename(f"{year}年度{category.title}评审排名.xlsx")
     return download(content, exports.CONTENT_TYPE, name, f"ranking-{year}-{kind}.xlsx")
+
+
+@login_required
+@require_safe
+def score_sheets_xlsx(request: HttpRequest, year: int, kind: str) -> HttpResponse:
+    category = _category_for_secretariat(request, year, kind)
+    content = exports.score_sheets_workbook(category)
+    name = safe_filename(f"{year}年度{category.title}专家评分表.xlsx")
+    return download(content, exports.CONTENT_TYPE, name, f"score-sheets-{year}-{kind}.xlsx")

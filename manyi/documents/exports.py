@@ -26,6 +26,7 @@ from manyi.core.formats import MOBILE_RE
 from manyi.nominations.formspecs import FORMS, Field, FieldType
 from manyi.nominations.models import Nomination, NominationState
 from manyi.reviews.aggregation import TRIM_MIN_JUDGES, display
+from manyi.reviews.judging import criteria_with_items, judging_rubric
 from manyi.reviews.models import Award, Review, ReviewState, Score
 from manyi.reviews.ranking import Row, criteria_of, ranking
 
@@ -299,3 +300,39 @@ def plaques_workbook(campaign: Campaign) -> bytes:
         if FORMS[award.nomination.category.kind].plaque_optional
     ]
     return workbook_bytes(f"{campaign.year}年度荣誉牌匾", PLAQUE_HEADERS, rows)
+
+
+# --- the judges' score sheets ---------------------------------------------------------------
+
+
+def score_sheets_workbook(category: Category) -> bytes:
+    """每位评审专家的评分表: one row per judge and nomination — the state of the review, the
+    points of every criterion, the total and the opinion (for a unit: whether the judge
+    recommends it). For the secretariat, so judges are named. Three queries, whatever the size."""
+    criteria = [criterion for _item, criterion in criteria_with_items(judging_rubric(category))]
+    reviews = (
+        Review.objects.filter(nomination__category=category)
+        .select_related("judge", "nomination")
+        .prefetch_related("scores")
+        .order_by("judge__username", "nomination__title", "nomination_id")
+    )
+    header = ["评审专家", "申报名称", "状态"]
+    header += [f"{c.name}（{c.max_points}分）" for c in criteria]
+    header += ["是否推荐"] if not criteria else ["总分"]
+    header += ["评审意见", "提交时间"]
+    rows = []
+    for review in reviews:
+        points = {score.criterion_id: score.points for score in review.scores.all()}
+        row: list[Any] = [
+            review.judge.display_name or review.judge.username,
+            review.nomination.title,
+            review.get_state_display(),
+        ]
+        row += [points.get(c.pk) for c in criteria]
+        if criteria:
+            row.append(sum(points.values()))
+        else:
+            row.append(None if review.recommends is None else review.recommends)
+        row += [review.comment, review.submitted_at]
+        rows.append(row)
+    return workbook_bytes(f"{category.title}评分表", header, rows)

@@ -167,6 +167,9 @@ MATRIX: dict[str, Row] = {
     ),
     "documents:ranking_xlsx": Row(GET, SECRETARIAT, lambda s: {"year": 2018, "kind": "individual"}),
     "documents:plaques_xlsx": Row(GET, SECRETARIAT, lambda s: {"year": 2018}),
+    "documents:score_sheets_xlsx": Row(
+        GET, SECRETARIAT, lambda s: {"year": 2018, "kind": "individual"}
+    ),
     # Nobody while the demo's results are unpublished (404 even for the secretariat);
     # who may download published certificates: documents/tests/test_certificates.py.
     "documents:certificates_pdf": Row(GET, frozenset(), lambda s: {"year": 2018}),

@@ -349,3 +349,36 @@ def test_unknown_years_and_kinds_are_not_found(client, people, campaign):
 def test_anonymous_visitors_are_sent_to_log_in(client, campaign):
     response = client.get("/documents/campaigns/2018/plaques.xlsx")
     assert response.status_code == 302
+
+
+def test_score_sheets_list_every_judges_points_and_opinion(client, django_assert_num_queries):
+    from manyi.accounts.models import User
+    from manyi.campaigns.models import Category
+    from manyi.demo.services import load_demo
+    from manyi.documents.exports import score_sheets_workbook
+    from manyi.reviews.models import Review
+
+    load_demo()
+    category = Category.objects.get(kind="individual")
+    with django_assert_num_queries(6):  # the rubric (4), the reviews, their scores
+        content = score_sheets_workbook(category)
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("评审专家", "申报名称", "状态")
+    assert rows[0][3] == "道德情操高尚，社会责任感强（10分）"
+    assert rows[0][-3:] == ("总分", "评审意见", "提交时间")
+    assert len(rows) - 1 == Review.objects.filter(nomination__category=category).count() == 17
+    first = (
+        Review.objects.filter(nomination__category=category)
+        .order_by("judge__username", "nomination__title", "nomination_id")
+        .first()
+    )
+    points = {s.criterion_id: s.points for s in first.scores.all()}
+    assert rows[1][0] == first.judge.display_name
+    assert rows[1][-3] == sum(points.values())
+    assert rows[1][-2] == "事迹突出，材料翔实，符合推荐条件。"
+    client.force_login(User.objects.get(username="secretariat"))
+    response = client.get("/documents/campaigns/2018/individual/score-sheets.xlsx")
+    assert response.status_code == 200
+    client.force_login(User.objects.get(username="judge1"))
+    assert client.get("/documents/campaigns/2018/individual/score-sheets.xlsx").status_code == 403
