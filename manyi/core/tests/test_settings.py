@@ -74,3 +74,22 @@ def test_interface_is_chinese_in_shanghai_time():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    env |= {
+        "MANYI_ENV": "production",
+        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-only-0123456789",
+        "ALLOWED_HOSTS": "manyi.example.org",
+    }
+    result = subprocess.run(  # noqa: S603  (our own interpreter, our own code)
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
