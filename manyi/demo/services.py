@@ -188,14 +188,23 @@ def load_review(campaign: Campaign, secretariat: User) -> None:
     for category in (individual, achievement):
         judging.set_panel(category, judges=judges, by=secretariat)
         judging.auto_assign(category, by=secretariat)
-    # Each judge scores every individual assigned to them, a little differently.
+    # Each judge scores every individual assigned to them, a little differently (by the
+    # candidates' order of name, so every database gives the same scores).
+    order = {
+        pk: index
+        for index, pk in enumerate(
+            Nomination.objects.filter(category=individual)
+            .order_by("title")
+            .values_list("pk", flat=True)
+        )
+    }
+    rubric = judging.judging_rubric(individual)
     for offset, judge in enumerate(sorted(judges, key=lambda j: j.username)):
         for nomination in Nomination.objects.filter(
             category=individual, assignments__judge=judge, assignments__released_at__isnull=True
-        ).order_by("pk"):
-            rubric = judging.judging_rubric(individual)
+        ).order_by("title"):
             points = {
-                criterion.pk: max(0, criterion.max_points - (offset + nomination.pk) % 4)
+                criterion.pk: max(0, criterion.max_points - (offset + order[nomination.pk]) % 4)
                 for _item, criterion in judging.criteria_with_items(rubric)
             }
             sheet = judging.Sheet(points=points, comment="事迹突出，材料翔实，符合推荐条件。")
