@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from manyi.campaigns.models import Campaign
+from manyi.campaigns.phases import chinese_date
 from manyi.documents.exports import awards_of
 
 CONTENT_TYPE = "application/pdf"
@@ -32,7 +33,7 @@ def certificates_of(campaign: Campaign) -> list[Certificate]:
             organization=award.nomination.organization.name,
             honour=award.nomination.category.title,
             year=campaign.year,
-            issued_on=f"{(d := timezone.localdate(award.published_at)).year}年{d.month}月{d.day}日",
+            issued_on=chinese_date(timezone.localdate(award.published_at)),
         )
         for award in awards_of(campaign)
     ]

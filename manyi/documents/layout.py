@@ -17,6 +17,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 
 from manyi.campaigns.models import Campaign, Rubric
+from manyi.campaigns.phases import chinese_date
 from manyi.core.formats import parse_date
 from manyi.nominations.formspecs import (
     COACHING_OTHER_LABEL,
@@ -208,7 +209,7 @@ def date_text(value: str) -> str:
         day = parse_date(value)
     except ValidationError:
         return value
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(day)
 
 
 def printed(field_: Field, data: Mapping[str, str]) -> str:
@@ -422,7 +423,7 @@ def form_sheet(spec: FormSpec, content: Content, campaign: Campaign | None) -> S
     before: tuple[Para, ...] = ()
     if spec.kind in FILING_DATE_KINDS:
         day = content.filed_on
-        when = f"{day.year}年{day.month}月{day.day}日" if day else DATE_LINE
+        when = chinese_date(day) if day else DATE_LINE
         before = (para(f"填报日期：{when}", "right"),)
     after = tuple(para(fill(note, campaign) if campaign else note) for note in spec.notes)
     return Sheet(spec.ref, spec.title, FORM_WIDTHS, rows, before=before, after=after)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 
 from manyi.campaigns.models import Campaign
+from manyi.campaigns.phases import chinese_date
 from manyi.core.formats import parse_date
 from manyi.nominations.formspecs import FormSpec
 from manyi.nominations.validation import split_names
@@ -147,7 +148,7 @@ def condition_text(condition: Condition, campaign: Campaign) -> str:
     day = campaign.earliest_survey_start
     return condition.text.format(
         satisfaction_year=campaign.satisfaction_year,
-        survey_after=f"{day.year}年{day.month}月{day.day}日",
+        survey_after=chinese_date(day),
     )
 
 

@@ -127,7 +127,3 @@ def assess(
         document_characters={a.slot: a.characters for a in attachments if a.characters is not None},
     )
     return Assessment(problems, eligibility.evaluate(spec, facts), total)
-
-
-def criterion_ids(rubric: Rubric | None) -> set[int]:
-    return {pk for pk, _name, _max in criteria_of(rubric)}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from manyi.accounts.models import User
 from manyi.campaigns.models import Category
-from manyi.campaigns.phases import check_filing_open
+from manyi.campaigns.phases import check_filing_open, chinese_date
 from manyi.core.uploads import FileKind, check_upload, docx_character_count
 from manyi.nominations.formspecs import FORMS, HONOUR_SCAN, AttachmentSlot, FormSpec
 from manyi.nominations.models import (
@@ -300,6 +300,6 @@ def check_correction_deadline(nomination: Nomination) -> None:
     deadline = nomination.correction_deadline
     if deadline is not None and timezone.localdate() > deadline:
         raise ValidationError(
-            f"补正期限为{deadline.year}年{deadline.month}月{deadline.day}日，已过期限，不予受理。",
+            f"补正期限为{chinese_date(deadline)}，已过期限，不予受理。",
             code="correction_overdue",
         )

@@ -9,6 +9,7 @@ from django import template
 from django.core.exceptions import ValidationError
 
 from manyi.campaigns.models import Criterion
+from manyi.campaigns.phases import chinese_date
 from manyi.campaigns.scoring import band_for, check_score
 from manyi.nominations.queries import Assessment
 
@@ -54,6 +55,6 @@ def fill(note: str, campaign) -> str:
     deadline = campaign.coaching_request_deadline
     return note.format(
         year=campaign.year,
-        survey_after=f"{day.year}年{day.month}月{day.day}日",
+        survey_after=chinese_date(day),
         coaching_deadline=f"{deadline.month}月{deadline.day}日",
     )
