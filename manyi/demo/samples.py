@@ -11,6 +11,7 @@ from manyi.nominations import services
 from manyi.nominations.eligibility import CONDITIONS
 from manyi.nominations.formspecs import FORMS
 from manyi.nominations.queries import criteria_of, rubric_for
+from manyi.privacy import consents
 
 PNG_1X1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -149,6 +150,7 @@ def valid_form(kind: str, category=None) -> dict[str, str]:
     for number, condition in enumerate(CONDITIONS[kind], start=1):
         if condition.check == "declared":
             data[f"declare_{number}"] = "1"
+    data |= consents.given(kind)  # 个人信息: every consent the kind needs, ticked
     if category is not None:
         data |= full_marks(category)
     return data

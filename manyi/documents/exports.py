@@ -22,9 +22,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from manyi.campaigns.models import AggregationMethod, Campaign, Category, CategoryKind
-from manyi.core.formats import MOBILE_RE
 from manyi.nominations.formspecs import FORMS, Field, FieldType
 from manyi.nominations.models import Nomination, NominationState
+from manyi.privacy.masking import masked
 from manyi.reviews.aggregation import TRIM_MIN_JUDGES, display
 from manyi.reviews.judging import criteria_with_items, judging_rubric
 from manyi.reviews.models import Award, Review, ReviewState, Score
@@ -32,12 +32,8 @@ from manyi.reviews.ranking import Row, criteria_of, ranking
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MASK = "***"
-# Personal fields masked unless the secretariat asks for them in full (?full=1): 民族, 政治面貌,
-# 年龄, 通信地址 by their code; 手机 and 电子邮箱 by their type, and a mobile number typed
-# into a 电话 field (which takes a fixed line or a mobile).
-SENSITIVE_CODES = frozenset({"ethnicity", "political_status", "age", "address"})
-SENSITIVE_TYPES = frozenset({FieldType.MOBILE, FieldType.EMAIL})
+# Personal fields are masked unless the secretariat asks for them in full (?full=1): which
+# fields and how is decided by manyi.privacy.masking, for exports and pages alike.
 YES, NO = "是", "否"
 PLAQUE_HEADER = "自愿制作荣誉牌匾"
 AGGREGATES = {
@@ -91,26 +87,7 @@ def workbook_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[An
     return buffer.getvalue()
 
 
-# --- masking ---------------------------------------------------------------------------------
-
-
-def is_sensitive(field_: Field, value: str) -> bool:
-    return (
-        field_.code in SENSITIVE_CODES
-        or field_.type in SENSITIVE_TYPES
-        or (field_.type == FieldType.PHONE and bool(MOBILE_RE.fullmatch(value.strip())))
-    )
-
-
-def masked(field_: Field, value: str) -> str:
-    """A personal value hidden: a mobile keeps its first 3 and last 4 digits (138****0000),
-    anything else becomes ***. An empty value stays empty."""
-    bare = value.strip()
-    if not bare or not is_sensitive(field_, bare):
-        return value
-    if MOBILE_RE.fullmatch(bare):
-        return f"{bare[:3]}****{bare[-4:]}"
-    return MASK
+# --- masking: one place decides (manyi.privacy.masking) ---------------------------------------
 
 
 def field_value(field_: Field, data: dict[str, Any], *, full: bool) -> str:

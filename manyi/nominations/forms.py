@@ -11,6 +11,7 @@ from manyi.core.formats import parse_date
 from manyi.nominations.eligibility import CONDITIONS
 from manyi.nominations.formspecs import FormSpec
 from manyi.nominations.models import HonourLevel
+from manyi.privacy.consents import consent_keys
 
 # C0/C1 control characters other than tab, line feed and carriage return: never typed, and
 # PostgreSQL refuses NUL. They are removed at the edge, and the user is told.
@@ -33,6 +34,7 @@ def form_keys(spec: FormSpec, criterion_ids: Iterable[int]) -> list[str]:
         keys.append("member_signatures")
     if spec.plaque_optional:
         keys.append("plaque_opt_in")
+    keys += consent_keys(spec.kind)  # 个人信息: the consents ticked, kept with the draft
     return keys
 
 

@@ -75,6 +75,9 @@ class Nomination(models.Model):
     # not accepted (不予受理).
     correction_deadline = models.DateField(_("correction deadline"), null=True, blank=True)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    # 个人信息保护法: set once when the personal data is erased (manyi.privacy.erasure); the
+    # locked-fields trigger lets that one UPDATE replace the members' names (migration 0004).
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -24,6 +24,7 @@ from manyi.nominations.models import (
 )
 from manyi.nominations.permissions import can_file, get_nomination_for_user
 from manyi.nominations.queries import assess, criteria_of, nominations_of, rubric_for
+from manyi.privacy.masking import visible_data
 
 
 def htmx_login_required(view):
@@ -162,6 +163,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_nomination_for_user(request.user, pk)
     context = _context(nomination, nomination.data)
+    # 个人信息: the sensitive fields as this user may see them (privacy.masking)
+    context["data"] = visible_data(
+        request.user, nomination, context["spec"].fields, context["data"]
+    )
     context["self_scores"] = {s.criterion_id: s.points for s in nomination.self_scores.all()}
     context["signatures"] = list(nomination.signatures.all())
     context["transitions"] = list(nomination.transitions.select_related("by"))
@@ -176,7 +181,7 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "此申报已提交。")
         return redirect("nominations:detail", pk=pk)
     try:
-        services.file_nomination(nomination, by=request.user)
+        services.file_nomination(nomination, by=request.user, ip=request.META.get("REMOTE_ADDR"))
     except services.FilingRefused as refused:
         messages.error(request, "尚不能提交，请按提示修改后再提交。")
         context = _context(nomination, nomination.data, filing=True, refused=refused.messages)
