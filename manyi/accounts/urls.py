@@ -2,14 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from manyi.accounts import views
+from manyi.twofactor.views import LoginView as TwoFactorLoginView
 
 app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
+        TwoFactorLoginView.as_view(),  # the password step; a second step when TOTP is on
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

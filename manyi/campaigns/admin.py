@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from manyi.audit.adminmixins import AuditedAdminMixin
 from manyi.campaigns.models import Band, Campaign, Category, Criterion, Rubric, RubricItem
 from manyi.campaigns.queries import spec_with_changes
 from manyi.campaigns.rubrics import validate_rubric
@@ -32,7 +33,7 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "title", "filing_opens", "filing_closes", "published_on"]
     inlines = [CategoryInline]
     fieldsets = [
@@ -117,7 +118,7 @@ class RubricPartFormSet(forms.BaseInlineFormSet):
             raise ValidationError([str(fault) for fault in faults])
 
 
-class LockedRubricMixin:
+class LockedRubricMixin(AuditedAdminMixin):
     """No deletion of rubric parts once the campaign has filed nominations."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from manyi.audit import services as audit
 from manyi.campaigns.models import Band, Campaign, Category, Criterion, Rubric, RubricItem
 from manyi.campaigns.queries import spec_from_rubric
 from manyi.campaigns.rubrics import Fault, RubricSpec, read_rubric_file, validate_rubric
@@ -91,6 +92,7 @@ def install_rubric(campaign: Campaign, spec: RubricSpec) -> Rubric:
                 for band_position, b in enumerate(criterion_spec.bands, start=1)
             )
     Band.objects.bulk_create(bands)
+    audit.record(None, "rubric.install", rubric, after={**audit.snapshot(rubric), "spec": spec})
     return rubric
 
 
@@ -119,6 +121,7 @@ def load_campaign(path: Path) -> Campaign:
     )
     campaign.full_clean()
     campaign.save()
+    audit.record(None, "campaign.load", campaign, after=audit.snapshot(campaign), note=str(path))
     rubric_dir = DATA_DIR / "rubrics" / str(data["rubric_edition"])
     rubrics: dict[str, Rubric] = {}
     for position, entry in enumerate(data["categories"], start=1):
@@ -169,6 +172,7 @@ def copy_campaign(campaign: Campaign, *, year: int, title: str | None = None) ->
         setattr(new, name, shift_year(getattr(campaign, name), years))
     new.full_clean()
     new.save()
+    audit.record(None, "campaign.copy", new, after=audit.snapshot(new), note=str(campaign))
     rubrics = {r.pk: install_rubric(new, spec_from_rubric(r)) for r in source_rubrics}
     Category.objects.bulk_create(
         Category(

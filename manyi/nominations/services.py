@@ -6,9 +6,11 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from manyi.accounts.models import User
+from manyi.audit import services as audit
 from manyi.campaigns.models import Category
 from manyi.campaigns.phases import check_filing_open, chinese_date
 from manyi.core.uploads import FileKind, check_upload, docx_character_count
@@ -28,6 +30,8 @@ from manyi.nominations.permissions import actors, can_file
 from manyi.nominations.queries import Assessment, assess, criteria_of, rubric_for
 from manyi.nominations.validation import split_names
 from manyi.nominations.workflow import STEPS
+from manyi.privacy.consents import missing_consents
+from manyi.privacy.services import record_filing_consents
 
 
 class StaleDraft(ValidationError):
@@ -35,12 +39,12 @@ class StaleDraft(ValidationError):
 
 
 class FilingRefused(ValidationError):
-    def __init__(self, assessment: Assessment) -> None:
+    def __init__(self, assessment: Assessment, consents: list[str] | None = None) -> None:
         self.assessment = assessment
         messages = [p.message for p in assessment.problems] + [
             f"推荐条件第{r.number}条：{r.reason}" for r in assessment.eligibility if r.blocks_filing
         ]
-        super().__init__(messages, code="filing_refused")
+        super().__init__(messages + (consents or []), code="filing_refused")
 
 
 class TransitionRefused(ValidationError):
@@ -77,6 +81,14 @@ def transition(nomination: Nomination, action: str, *, by: User, comment: str = 
         at=timezone.now(),
         comment=comment.strip(),
     )
+    audit.record(
+        by,
+        f"nomination.{action}",
+        nomination,
+        before={"state": source},
+        after={"state": step.target},
+        note=comment.strip(),
+    )
     announce(nomination, step, comment.strip())
     return nomination
 
@@ -93,12 +105,14 @@ def start_nomination(category: Category, *, by: User) -> Nomination:
     """A new draft of a category, by someone allowed to file it."""
     if not can_file(by, category):
         raise PermissionDenied
-    return Nomination.objects.create(
+    nomination = Nomination.objects.create(
         campaign=category.campaign,
         category=category,
         applicant=by,
         organization=by.organization,
     )
+    audit.record(by, "nomination.start", nomination, after={"category": category.pk})
+    return nomination
 
 
 def _ensure_editable(nomination: Nomination, by: User) -> None:
@@ -122,10 +136,14 @@ def save_draft(
     spec = FORMS[nomination.category.kind]
     if nomination.filed_at is not None:  # 申报备案后不予修改: the form cannot change them
         data = {**data, **locked_inputs(spec, nomination)}
+    before = dict(nomination.data)
     nomination.data = data
     nomination.title = data.get(spec.name_field, "").strip()[:200]
     nomination.version += 1
     nomination.save(update_fields=["data", "title", "version", "updated_at"])
+    audit.record(
+        by, "nomination.save_draft", nomination, before=before, after=data, if_changed=True
+    )
     return nomination
 
 
@@ -158,6 +176,7 @@ def store_file(
     )
     attachment.file.save(token, upload, save=False)
     attachment.save()
+    audit.record(by, "attachment.add", attachment, after=audit.snapshot(attachment))
     return attachment
 
 
@@ -173,9 +192,18 @@ def add_attachment(
     characters = docx_character_count(upload) if kind == FileKind.DOCX else None
     if not slot.many:
         for old in nomination.attachments.filter(slot=slot.code):
-            old.file.delete(save=False)
+            audit.record(by, "attachment.replace", old, before=audit.snapshot(old))
+            delete_file_on_commit(old.file)
             old.delete()
     return store_file(nomination, slot.code, upload, kind, by, characters)
+
+
+def delete_file_on_commit(file: FieldFile) -> None:
+    """Delete a stored file only once its row's deletion is committed: a failure later in the
+    transaction rolls the row back, and the file it names must still be there."""
+    storage, name = file.storage, file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -183,7 +211,8 @@ def remove_attachment(attachment: Attachment, *, by: User) -> None:
     _ensure_editable(attachment.nomination, by)
     if hasattr(attachment, "honour"):
         raise ValidationError("此文件是奖励证书复印件，请删除对应的奖励。", code="honour_scan")
-    attachment.file.delete(save=False)
+    audit.record(by, "attachment.remove", attachment, before=audit.snapshot(attachment))
+    delete_file_on_commit(attachment.file)
     attachment.delete()
 
 
@@ -204,7 +233,7 @@ def add_honour(
         raise ValidationError("请选择奖励级别。", code="level")
     kind = check_upload(scan, accept=HONOUR_SCAN.accept, max_bytes=HONOUR_SCAN.max_bytes)
     attachment = store_file(nomination, HONOUR_SCAN.code, scan, kind, by, None)
-    return Honour.objects.create(
+    honour = Honour.objects.create(
         nomination=nomination,
         awarded_on=awarded_on,
         issuer=issuer,
@@ -212,22 +241,27 @@ def add_honour(
         level=level,
         scan=attachment,
     )
+    audit.record(by, "honour.add", honour, after=audit.snapshot(honour))
+    return honour
 
 
 @transaction.atomic
 def remove_honour(honour: Honour, *, by: User) -> None:
     _ensure_editable(honour.nomination, by)
+    audit.record(by, "honour.remove", honour, before=audit.snapshot(honour))
     scan = honour.scan
     honour.delete()
-    scan.file.delete(save=False)
+    delete_file_on_commit(scan.file)
     scan.delete()
 
 
 @transaction.atomic
-def file_nomination(nomination: Nomination, *, by: User) -> Nomination:
+def file_nomination(nomination: Nomination, *, by: User, ip: str | None = None) -> Nomination:
     """File (申报): every rule of the form and every hard condition of eligibility must hold,
-    within the filing window. Atomic, and idempotent: filing a filed nomination (a double
-    click) changes nothing. Writes the self-scores, the signatures and the locked fields."""
+    within the filing window, and every consent of the kind must be ticked (privacy.consents:
+    the separate consents 单独同意 each its own box). Atomic, and idempotent: filing a filed
+    nomination (a double click) changes nothing. Writes the self-scores, the signatures, the
+    consent records (with `ip`) and the locked fields."""
     nomination = locked_for_update(nomination)
     if nomination.applicant_id != by.pk:
         raise PermissionDenied
@@ -240,8 +274,9 @@ def file_nomination(nomination: Nomination, *, by: User) -> Nomination:
         check_filing_open(nomination.campaign, nomination.category.kind)
     rubric = rubric_for(nomination.category)
     assessment = assess(nomination, rubric=rubric, filing=True)
-    if not assessment.can_file:
-        raise FilingRefused(assessment)
+    no_consent = missing_consents(nomination.category.kind, nomination.data)
+    if not assessment.can_file or no_consent:
+        raise FilingRefused(assessment, no_consent)
     spec = FORMS[nomination.category.kind]
     data = nomination.data
     if resubmitting:
@@ -259,12 +294,16 @@ def file_nomination(nomination: Nomination, *, by: User) -> Nomination:
     Signature.objects.bulk_create(
         Signature(nomination=nomination, name=n, signed_at=now) for n in signers
     )
+    record_filing_consents(
+        nomination, by=by, ip=ip, person_name=data.get("signer", "").strip() or by.display_name
+    )
     if not resubmitting:
         nomination.locked_name, nomination.locked_members = locked_values(spec, data)
         nomination.filed_at = now
     nomination.title = data.get(spec.name_field, "").strip()[:200]
     nomination.correction_deadline = None
     nomination.save()
+    audit.record(by, "nomination.file_record", nomination, after=audit.snapshot(nomination))
     return transition(nomination, "resubmit" if resubmitting else "file", by=by)
 
 

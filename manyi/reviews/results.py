@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from manyi.accounts.models import User
 from manyi.accounts.permissions import is_secretariat
+from manyi.audit import services as audit
 from manyi.campaigns.models import Campaign, Category, CategoryKind
 from manyi.campaigns.phases import chinese_date
 from manyi.core.formats import LANDLINE_RE, MOBILE_RE, validate_email
@@ -33,6 +34,8 @@ from manyi.core.text import check_length, reject_control_characters
 from manyi.core.uploads import FileKind, check_upload
 from manyi.nominations.models import Nomination, NominationState, Transition
 from manyi.nominations.services import transition
+from manyi.privacy.masking import public_name
+from manyi.privacy.queries import withheld
 from manyi.reviews import workdays
 from manyi.reviews.aggregation import display
 from manyi.reviews.models import (
@@ -281,6 +284,7 @@ def record_decision(
     )
     decision.minutes.save(_stored_name(kind), minutes, save=False)  # type: ignore[arg-type]
     decision.save()
+    audit.record(by, "decision.record", decision, after=audit.snapshot(decision))
     return decision
 
 
@@ -334,6 +338,7 @@ def open_notice(
         published_by=by,
         published_at=timezone.now(),
     )
+    audit.record(by, "notice.open", notice, after=audit.snapshot(notice))
     comment = f"公示期{chinese_date(first)}至{chinese_date(last)}（{working_days}个工作日）。"
     for nomination in proposed:
         transition(nomination, "open_notice", by=by, comment=comment)
@@ -452,6 +457,7 @@ def lodge_objection(
         )
         item.file.save(_stored_name(kind), upload, save=False)
         item.save()
+    audit.record(None, "objection.lodge", objection, after={"evidence": len(kinds)})
     return objection
 
 
@@ -493,6 +499,8 @@ def decide_objection(
     objection.decided_by = by
     objection.decided_at = timezone.now()
     objection.save(update_fields=["status", "investigation", "decided_by", "decided_at"])
+    decided = audit.snapshot(objection, ["status", "investigation", "decided_at"])
+    audit.record(by, "objection.decide", objection, before={"status": "open"}, after=decided)
     messages = outcome_emails(objection)
     transaction.on_commit(lambda: send_emails(messages))
     return objection
@@ -629,6 +637,7 @@ def publish_results(
                     published_at=now,
                 )
             )
+    audit.record(by, "results.publish", campaign, after={"awards": [a.number for a in awards]})
     for nomination in Nomination.objects.select_for_update().filter(
         campaign=campaign, state=NominationState.SCORED
     ):
@@ -638,7 +647,14 @@ def publish_results(
 
 # --- reads for the public pages: plain values only -------------------------------------------
 
-NOTICE_FIELDS = ("pk", "title", "locked_name", "organization__name", "category__title")
+NOTICE_FIELDS = (
+    "pk",
+    "title",
+    "locked_name",
+    "organization__name",
+    "category__title",
+    "category__kind",
+)
 
 
 def newest_notice() -> PublicNotice | None:
@@ -648,16 +664,22 @@ def newest_notice() -> PublicNotice | None:
 
 def noticed(notice: PublicNotice) -> list[dict[str, Any]]:
     """The nominations on a notice, with the fewest fields that identify them: the name (as
-    filed), the organization and the category. Nothing else leaves the database."""
-    rows = (
+    filed), the organization and the category. Nothing else leaves the database. A person who
+    withdrew consent to publication is shown by the first character only (privacy.masking)."""
+    rows = list(
         Nomination.objects.filter(campaign_id=notice.campaign_id, state=NominationState.ON_NOTICE)
         .order_by("category__position", "organization__name", "title", "pk")
         .values(*NOTICE_FIELDS)
     )
+    hidden = withheld(row["pk"] for row in rows)
     return [
         {
             "pk": row["pk"],
-            "name": row["locked_name"] or row["title"],
+            "name": public_name(
+                row["locked_name"] or row["title"],
+                kind=row["category__kind"],
+                withheld=row["pk"] in hidden,
+            ),
             "organization": row["organization__name"],
             "category": row["category__title"],
         }
@@ -676,16 +698,29 @@ def published_campaigns() -> QuerySet[Campaign]:
 
 def winners(campaign: Campaign) -> list[dict[str, Any]]:
     """The published winners of a campaign by category, in certificate order: name as filed,
-    organization, category."""
-    return list(
+    organization, category (a withheld name masked: privacy.masking.public_name)."""
+    rows = list(
         Award.objects.filter(nomination__campaign=campaign)
         .order_by("nomination__category__position", "sequence")
         .values(
             "name",
+            "nomination_id",
             organization=F("nomination__organization__name"),
             category=F("nomination__category__title"),
+            kind=F("nomination__category__kind"),
         )
     )
+    hidden = withheld(row["nomination_id"] for row in rows)
+    return [
+        {
+            "name": public_name(
+                row["name"], kind=row["kind"], withheld=row["nomination_id"] in hidden
+            ),
+            "organization": row["organization"],
+            "category": row["category"],
+        }
+        for row in rows
+    ]
 
 
 def verify_certificate(number: str) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from manyi.accounts.models import User
+from manyi.audit import services as audit
 from manyi.campaigns.phases import chinese_date
 from manyi.core.text import check_length
 from manyi.core.uploads import FileKind, check_upload
@@ -110,7 +111,7 @@ def endorse(
             code="quota_full",
         )
     transition(nomination, "endorse", by=by, comment=opinion)
-    return Endorsement.objects.create(
+    endorsement = Endorsement.objects.create(
         nomination=nomination,
         organization_id=nomination.organization_id,
         by=by,
@@ -121,6 +122,8 @@ def endorse(
         rank=used + 1,
         at=timezone.now(),
     )
+    audit.record(by, "endorsement.create", endorsement, after=audit.snapshot(endorsement))
+    return endorsement
 
 
 @transaction.atomic
@@ -149,6 +152,9 @@ def move_rank(endorsement: Endorsement, *, by: User, up: bool) -> None:
     siblings[index], siblings[other] = siblings[other], siblings[index]
     for rank, item in enumerate(siblings, start=1):
         if item.rank != rank:
+            audit.record(
+                by, "endorsement.rank", item, before={"rank": item.rank}, after={"rank": rank}
+            )
             item.rank = rank
             item.save(update_fields=["rank"])
 
@@ -197,7 +203,7 @@ def formal_check(
         nomination.save(update_fields=["correction_deadline"])
         current_endorsements([nomination.pk]).update(withdrawn=True)
         outcome = FormalCheck.Outcome.RETURNED
-    return FormalCheck.objects.create(
+    check = FormalCheck.objects.create(
         nomination=nomination,
         by=by,
         at=now,
@@ -206,6 +212,8 @@ def formal_check(
         deadline=deadline,
         **{key: bool(items.get(key)) for key in CHECK_ITEMS},
     )
+    audit.record(by, "formal_check.create", check, after=audit.snapshot(check))
+    return check
 
 
 def accept_many(nominations: Iterable[Nomination], *, by: User) -> tuple[list[str], list[str]]:
