@@ -11,6 +11,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the objection form's rate limit counts in it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Uploads of a test go to its own folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

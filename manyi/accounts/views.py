@@ -45,7 +45,7 @@ def release_outbox(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有秘书处可以发送邮件。")
     held = OutboxMessage.objects.filter(released_at__isnull=True)
     if "all" not in request.POST:
-        chosen = [pk for pk in request.POST.getlist("message") if pk.isdecimal()]
+        chosen = [p for p in request.POST.getlist("message") if p.isdecimal() and len(p) < 19]
         if not chosen:
             messages.error(request, "请选择要发送的邮件。")
             return redirect("accounts:outbox")

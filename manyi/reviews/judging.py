@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from manyi.accounts.models import Role, User
 from manyi.accounts.permissions import is_judge, is_secretariat
+from manyi.audit import services as audit
 from manyi.campaigns.models import Category, CategoryKind, Criterion, Rubric, RubricItem
 from manyi.campaigns.queries import rubric_tree
 from manyi.campaigns.scoring import check_score
@@ -61,6 +62,10 @@ COMMENT_MAX_CHARACTERS = 2000
 
 NO_TASK = "您没有评审该申报的任务。"
 LOCKED = "评审意见已提交，不能修改；如需更正，请联系秘书处重新开放。"
+STALE_REVIEW = (
+    "这份评审意见已在其他页面保存过，本页内容已过期；您刚填写的内容保留在下方，"
+    "请核对后再次保存或提交。"
+)
 NOT_PRESENTED = "该成果未与会发表，“发表效果”只能为 0 分。"
 VISIT_REQUIRED = "“服务验证”评分须附神秘客暗访记录：请先记录暗访的日期、地点、发现和证据。"
 NO_REPLACEMENT = "已回避。评审组中没有可接替的评审专家，请秘书处另行分配。"
@@ -151,7 +156,9 @@ def set_panel(category: Category, *, judges: Iterable[User], by: User) -> Panel:
             f"{_names(busy)}在“{category.title}”仍有评审任务，请先撤销分配，再移出评审组。",
             code="judge_busy",
         )
+    before = {"judges": sorted(panel.judges.values_list("pk", flat=True))}
     panel.judges.set(judges)
+    audit.record(by, "panel.set", panel, before=before, after={"judges": [j.pk for j in judges]})
     _log(by, panel, f"评审组：{_names(sorted(judges, key=lambda j: j.pk)) or '（空）'}")
     return panel
 
@@ -193,6 +200,7 @@ def _assign(nomination: Nomination, judge: User, *, by: User) -> Assignment:
     assignment = Assignment.objects.create(
         nomination=nomination, judge=judge, assigned_by=by, assigned_at=timezone.now()
     )
+    audit.record(by, "assignment.create", assignment, after={"judge": judge.pk})
     if nomination.state == NominationState.CHECKED:
         transition(nomination, "start_review", by=by)
     return assignment
@@ -319,6 +327,7 @@ def unassign(assignment: Assignment, *, by: User, reason: str) -> Assignment:
         )
     _release(assignment, reason.strip(), review)
     _log(by, assignment, f"撤销分配：{reason.strip()}")
+    audit.record(by, "assignment.release", assignment, note=reason.strip())
     return assignment
 
 
@@ -364,6 +373,7 @@ def declare_conflict(nomination: Nomination, *, judge: User, reason: str) -> Dec
             "您已提交评审意见，不能再声明回避；如有利益冲突，请联系秘书处。", code="submitted"
         )
     _release(assignment, DECLARED_PREFIX + reason.strip(), review)
+    audit.record(judge, "assignment.declare_conflict", assignment, note=reason.strip())
     judges = _panel_judges(panel)
     free = _least_loaded(judges, loads(judges, nomination.campaign_id), ties_of(judges), nomination)
     if not free:
@@ -400,6 +410,7 @@ class Sheet:
     points: Mapping[int, object] = field(default_factory=dict)
     comment: str = ""
     recommends: bool | None = None
+    version: int | None = None  # the review's version the page was loaded with (None: unchecked)
 
 
 def _clean(
@@ -450,7 +461,9 @@ def _clean(
     return cleaned
 
 
-def _open_for_scoring(nomination: Nomination, judge: User) -> tuple[Nomination, Review]:
+def _open_for_scoring(
+    nomination: Nomination, judge: User, version: int | None = None
+) -> tuple[Nomination, Review]:
     nomination = locked_for_update(nomination)
     if not visible_to_judge(Nomination.objects.filter(pk=nomination.pk), judge).exists():
         raise PermissionDenied(NO_TASK)
@@ -461,7 +474,20 @@ def _open_for_scoring(nomination: Nomination, judge: User) -> tuple[Nomination, 
     )
     if review.state == ReviewState.SUBMITTED:
         raise ValidationError(LOCKED, code="locked")
+    if version is not None and version != review.version:  # saved meanwhile from another page
+        raise ValidationError(STALE_REVIEW, code="stale")
     return nomination, review
+
+
+def _audited(review: Review) -> dict:
+    """What the audit trail keeps of a review: its scores by criterion id, opinion, state."""
+    scores = dict(review.scores.order_by("criterion_id").values_list("criterion_id", "points"))
+    return {
+        "scores": scores,
+        "comment": review.comment,
+        "recommends": review.recommends,
+        "state": review.state,
+    }
 
 
 def _write(review: Review, nomination: Nomination, cleaned: dict[int, int], sheet: Sheet) -> None:
@@ -481,10 +507,12 @@ def save_scores(nomination: Nomination, *, judge: User, sheet: Sheet) -> Review:
     the nomination is in review and their review not submitted. Each score is a whole number
     from 0 to its criterion's maximum (campaigns.scoring.check_score); an achievement not
     presented (是否与会发表: 否) scores 0 for 发表效果. Blank criteria stay unscored."""
-    nomination, review = _open_for_scoring(nomination, judge)
+    nomination, review = _open_for_scoring(nomination, judge, sheet.version)
     cleaned = _clean(nomination, judging_rubric(nomination.category), sheet, submitting=False)
+    before = _audited(review)
     _write(review, nomination, cleaned, sheet)
     review.save(update_fields=["comment", "recommends", "version"])
+    audit.record(judge, "review.save", review, before=before, after=_audited(review))
     return review
 
 
@@ -495,12 +523,14 @@ def submit_review(nomination: Nomination, *, judge: User, sheet: Sheet) -> Revie
     mystery visit recorded for the nomination. Submitted, the review is locked unless the
     secretariat reopens it. The nomination's review is finished by the secretariat
     (`finish_review`), never by this."""
-    nomination, review = _open_for_scoring(nomination, judge)
+    nomination, review = _open_for_scoring(nomination, judge, sheet.version)
     cleaned = _clean(nomination, judging_rubric(nomination.category), sheet, submitting=True)
+    before = _audited(review)
     _write(review, nomination, cleaned, sheet)
     review.state = ReviewState.SUBMITTED
     review.submitted_at = timezone.now()
     review.save(update_fields=["comment", "recommends", "version", "state", "submitted_at"])
+    audit.record(judge, "review.submit", review, before=before, after=_audited(review))
     return review
 
 
@@ -523,6 +553,7 @@ def reopen_review(review: Review, *, by: User, reason: str) -> Review:
     review.version += 1
     review.save(update_fields=["state", "submitted_at", "version"])
     _log(by, review, f"{REOPENED_PREFIX}{reason.strip()}")
+    audit.record(by, "review.reopen", review, after=_audited(review), note=reason.strip())
     return review
 
 
@@ -630,6 +661,7 @@ def record_mystery_visit(
         place=place.strip()[:200],
         finding=finding.strip(),
     )
+    audit.record(by, "mystery_visit.create", visit, after=audit.snapshot(visit))
     visit.evidence.set(
         store_file(nomination, MYSTERY_VISIT_SLOT, upload, kind, by)
         for upload, kind in zip(evidence, kinds, strict=True)
@@ -647,6 +679,7 @@ def tasks_of(judge: User):
     return (
         visible_to_judge(Nomination.objects.all(), judge)
         .select_related("category")
+        .defer("data")  # the whole form, decoded for every row, is not shown (bench scenario 3)
         .annotate(review_state=models.Subquery(own_review.values("state")[:1]))
         .order_by("category__position", "filed_at", "pk")
     )

@@ -17,6 +17,7 @@ from manyi.campaigns.scoring import band_for
 from manyi.nominations.forms import ChineseDateField
 from manyi.nominations.formspecs import FORMS
 from manyi.nominations.models import Attachment, Nomination
+from manyi.privacy.masking import visible_data
 from manyi.reviews import judging
 from manyi.reviews.conflicts import visible_to_judge
 from manyi.reviews.models import Assignment, Review, ReviewState
@@ -77,7 +78,7 @@ def get_task_for_judge(judge: User, pk: int) -> Nomination:
 
 def _ids(values: list[str]) -> list[int]:
     """The ids among posted values (anything else is ignored, never a server error)."""
-    return [int(v) for v in values if v.isdecimal()]
+    return [int(v) for v in values if v.isdecimal() and len(v) < 19]  # fits a bigint
 
 
 def _messages(request: HttpRequest, error: ValidationError) -> None:
@@ -258,7 +259,13 @@ def _sheet(post: QueryDict) -> judging.Sheet:
         if key.startswith("score_") and key[6:].isdecimal():
             points[int(key[6:])] = value
     recommends = {"yes": True, "no": False}.get(post.get("recommends", ""))
-    return judging.Sheet(points=points, comment=post.get("comment", ""), recommends=recommends)
+    version = post.get("version", "")
+    return judging.Sheet(
+        points=points,
+        comment=post.get("comment", ""),
+        recommends=recommends,
+        version=int(version) if version.isdecimal() and len(version) < 10 else None,
+    )
 
 
 def _rows(nomination: Nomination, rubric: Rubric | None, values: dict[int, str]) -> list[dict]:
@@ -323,6 +330,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     review = Review.objects.filter(nomination=nomination, judge=request.user).first()
     rubric = judging.judging_rubric(nomination.category)
     errors: list[str] = []
+    stale = False
     if request.method == "POST":
         sheet = _sheet(request.POST)
         submitting = "submit" in request.POST
@@ -331,6 +339,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             action(nomination, judge=request.user, sheet=sheet)
         except ValidationError as error:
             errors = error.messages
+            stale = getattr(error, "code", None) == "stale"
         else:
             messages.success(request, "评审意见已提交。" if submitting else "草稿已保存。")
             return redirect("reviews:score", pk=nomination.pk)
@@ -349,7 +358,10 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nomination": nomination,
             "spec": FORMS[nomination.category.kind],
-            "data": nomination.data,
+            # 个人信息: judging needs none of the sensitive fields (privacy.masking)
+            "data": visible_data(
+                request.user, nomination, FORMS[nomination.category.kind].fields, nomination.data
+            ),
             "rubric": rubric,
             "rows": rows,
             "self_assessed": nomination.category.kind in SELF_ASSESSED,
@@ -376,6 +388,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "visit_form": MysteryVisitForm(),
             "others": _others(nomination, request.user, rubric) if submitted else None,
         },
+        status=409 if stale else 200,  # a stale page: told, and what was typed kept
     )
 
 

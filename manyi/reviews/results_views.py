@@ -22,9 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from manyi.accounts.models import Organization
 from manyi.accounts.permissions import is_secretariat
 from manyi.campaigns.models import Campaign, Category, CategoryKind
+from manyi.core.middleware import client_ip
 from manyi.nominations.forms import ChineseDateField
 from manyi.nominations.models import NominationState
-from manyi.reviews import ranking, results
+from manyi.reviews import ranking, results, throttle
 from manyi.reviews.models import Decision, Objection, ObjectionEvidence, PublicNotice
 
 STATE_CHOICES = [("", "全部状态")] + [(state.value, state.label) for state in ranking.RANKED_STATES]
@@ -490,7 +491,15 @@ def lodge_objection(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     listed = results.noticed(notice) if notice and results.is_open(notice, today) else []
     form = ObjectionForm(request.POST or None, request.FILES or None, listed=listed)
-    if request.method == "POST" and form.is_valid():
+    limited = None
+    if request.method == "POST":
+        limited = throttle.objection_post(client_ip(request) or "unknown")
+        if limited is None and form.is_valid() and form.cleaned_data["contact"].strip():
+            limited = throttle.objection_contact(form.cleaned_data["contact"])
+        if limited is not None:
+            form.is_valid()  # bound, so the page shows what was typed
+            form.add_error(None, limited.message)
+    if request.method == "POST" and limited is None and form.is_valid():
         if notice is None:
             form.add_error(None, "目前没有正在进行的公示，不受理异议。")
         else:
@@ -508,11 +517,13 @@ def lodge_objection(request: HttpRequest) -> HttpResponse:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
+                throttle.objection_lodged(data["contact"])
                 return render(request, "public/objection_received.html", {"notice": notice})
     return render(
         request,
         "public/objection.html",
         {"notice": notice, "form": form, "open": bool(listed)},
+        status=429 if limited else 200,
     )
 
 

@@ -161,7 +161,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept_many(request: HttpRequest) -> HttpResponse:
     _secretariat_only(request)
-    chosen = [pk for pk in request.POST.getlist("nomination") if pk.isdecimal()]
+    chosen = [p for p in request.POST.getlist("nomination") if p.isdecimal() and len(p) < 19]
     if not chosen:
         messages.error(request, "请选择要批量受理的申报。")
         return redirect("reviews:check_list")
