@@ -27,7 +27,15 @@ def snapshot_rows() -> dict[str, list[dict]]:
         rows[model._meta.label_lower] = _values(model)
         for field in model._meta.local_many_to_many:
             through: type[models.Model] = field.remote_field.through
-            rows[through._meta.label_lower] = _values(through)
+            links = _values(through)
+            if through._meta.auto_created:
+                # An auto-created link's id is not data: a restore numbers the links afresh,
+                # and PostgreSQL's sequences do not restart where an earlier test left them.
+                links = sorted(
+                    ({k: v for k, v in row.items() if k != "id"} for row in links),
+                    key=lambda row: sorted(row.items()),
+                )
+            rows[through._meta.label_lower] = links
     return rows
 
 
