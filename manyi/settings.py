@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "manyi.reviews",
     "manyi.documents",
     "manyi.demo",
+    "manyi.privacy",
+    "manyi.audit",
+    "manyi.twofactor",
+    "manyi.dashboard",
+    "manyi.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +93,12 @@ INSTALLED_APPS = [
     "rules",
     "axes",
     "csp",
+    "ninja",  # the API docs page then serves Swagger UI from static files, not a CDN
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +108,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "manyi.twofactor.middleware.AdminRequiresOTPMiddleware",
+    "manyi.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "manyi.core.middleware.ControlCharacterMiddleware",  # no NUL reaches a view (PostgreSQL)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -168,6 +183,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "manyi.core.middleware.axes_username"  # cut to 150: no 500 on PostgreSQL
+# The person's address behind TRUSTED_PROXIES reverse proxies that append to X-Forwarded-For
+# (0: none, REMOTE_ADDR is the person): for login throttling and the objection form's limit.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "manyi.core.middleware.client_ip"
+
+# 个人信息保护法: personal data is kept this many years after the person's last activity (last
+# login, last change to a filing, last result published); then the secretariat may erase it.
+PRIVACY_RETENTION_YEARS = env_int("PRIVACY_RETENTION_YEARS", 5)
+
+# Audit trail: `manage.py prune_audit` deletes events older than this (never under 183 days;
+# the database refuses younger deletions). TOTP two-factor login (django-otp).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+OTP_TOTP_ISSUER = "manyi"
 
 # Content-Security-Policy: no inline scripts or styles anywhere; everything from our origin.
 CONTENT_SECURITY_POLICY = {
@@ -194,7 +223,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list = [BASE_DIR / "static"]
+# ECharts from npm (package-lock.json, `make install`), served as static/echarts/…: no CDN.
+# The vendor finder takes only the files the pages load (manyi/core/staticfinders.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "manyi.core.staticfinders.VendorFinder",
+]
 MEDIA_URL = "media/"
 # Uploaded files live outside the web root and are served only through permission checks.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -209,6 +245,17 @@ STORAGES = {
     },
 }
 
+# The cache holds the objection form's rate-limit counts. By default each process counts on its
+# own; with several workers or servers set CACHE=database (after `manage.py createcachetable`).
+CACHE = env_str("CACHE", "local")
+if CACHE not in {"local", "database"}:
+    raise ImproperlyConfigured(f"CACHE must be local or database, not {CACHE!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if CACHE == "local"
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "manyi_cache"}
+}
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -216,6 +263,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "manyi <noreply@localhost>")
+# Deadline reminders (`manage.py send_reminders`, daily): this many days before each deadline.
+try:
+    REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", ["7", "3", "1"])]
+except ValueError:
+    raise ImproperlyConfigured("REMINDER_DAYS must be whole numbers, e.g. 7,3,1") from None
 
 # Behind a TLS proxy in production.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
@@ -228,6 +280,10 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Background jobs (the campaign archive): django-tasks with its database backend, so the
+# embedded SQLite default needs no broker; run the worker with `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,7 @@ from manyi.demo.services import load_demo
 from manyi.documents.digest import verification_code
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination, NominationState
+from manyi.privacy.models import Consent
 from manyi.reviews import results
 from manyi.reviews.models import Assignment, Decision, Endorsement, Objection, PublicNotice, Review
 from manyi.testing import UserFactory, png_upload
@@ -82,9 +83,23 @@ def achievements(s: "Scenario") -> dict[str, Any]:
     return {"category_id": s.achievement_category}
 
 
+def api_token_of(user) -> int:
+    """A personal API token of `user` (created in the test's savepoint)."""
+    from manyi.api.services import issue_token
+
+    return issue_token(user, name="matrix").token.pk
+
+
 def individuals(s: "Scenario") -> dict[str, Any]:
     """The category scored, ranked, decided and on notice."""
     return {"category_id": s.individual_category}
+
+
+def archive_job(s: "Scenario") -> dict[str, Any]:
+    """A finished archive job of the demo campaign (its file written on first use)."""
+    from manyi.documents.tests.helpers import finished_job
+
+    return {"pk": finished_job(s.individual.campaign, s.users["secretariat"]).pk}
 
 
 # fmt: off
@@ -102,6 +117,14 @@ MATRIX: dict[str, Row] = {
     "accounts:notifications": Row(GET, SIGNED_IN),
     "accounts:outbox": Row(GET, SECRETARIAT),
     "accounts:release_outbox": Row(POST, SECRETARIAT),
+    # audit trail (read only) and TOTP two-factor login (secretariat and judges)
+    "audit:list": Row(GET, SECRETARIAT),
+    "twofactor:settings": Row(GET, SECRETARIAT | JUDGES),
+    "twofactor:enable": Row(BOTH, SECRETARIAT | JUDGES),
+    "twofactor:disable": Row(POST, SECRETARIAT | JUDGES),  # an empty POST: 400, nothing off
+    # the code step exists only after a password step, else to login (its POST, hostile
+    # input included: manyi/twofactor/tests)
+    "twofactor:verify": Row(GET, NOBODY),
     # nominations: the applicant's draft (manager form) and filed individual
     "nominations:list": Row(GET, SIGNED_IN),
     "nominations:new": Row(BOTH, APPLICANTS, lambda s: {"kind": "individual"}),
@@ -129,6 +152,11 @@ MATRIX: dict[str, Row] = {
     "documents:blank_docx": Row(GET, SIGNED_IN, lambda s: {"kind": "individual"}),
     "documents:verify_lookup": Row(GET, SIGNED_IN),
     "documents:verify": Row(GET, SEES_FILING, lambda s: {"code": s.code}),
+    # the campaign archive (a background job) and the import of filled forms: the secretariat
+    "documents:archives": Row(BOTH, SECRETARIAT),
+    "documents:archive_progress": Row(GET, SECRETARIAT, archive_job),
+    "documents:archive_download": Row(GET, SECRETARIAT, archive_job),
+    "documents:import_forms": Row(BOTH, SECRETARIAT),
     # recommendation (推荐) of the applicant's filed team, and the formal check (形式审查)
     "reviews:recommend_list": Row(GET, RECOMMENDERS),
     "reviews:recommend": Row(BOTH, frozenset({"recommender"}), lambda s: {"pk": s.team.pk}),
@@ -186,6 +214,28 @@ MATRIX: dict[str, Row] = {
         lambda s: {"pk": s.objection.pk, "evidence_id": s.evidence.pk},
     ),
     "reviews:publish": Row(POST, SECRETARIAT),
+    # personal API tokens (the API itself: manyi/api/tests/test_api_matrix.py)
+    "api:tokens": Row(BOTH, SIGNED_IN),
+    "api:revoke": Row(POST, OWNER, lambda s: {"pk": api_token_of(s.users["applicant"])}),
+    "api_not_found": Row(GET, NOBODY, lambda s: {"rest": "v0/nothing"}),
+    # the secretariat's dashboard and the download of a chart's numbers
+    "dashboard:index": Row(GET, SECRETARIAT),
+    "dashboard:campaign": Row(GET, SECRETARIAT, lambda s: {"year": 2018}),
+    "dashboard:download": Row(
+        GET, SECRETARIAT, lambda s: {"year": 2018, "slug": "agreement", "fmt": "xlsx"}
+    ),
+    # personal information (manyi/privacy): registration, the notice, one's own data, erasure
+    "privacy:register": Row(BOTH, EVERYONE),  # a signed-in user is redirected home
+    "privacy:notice": Row(GET, EVERYONE),
+    "privacy:mine": Row(GET, SIGNED_IN),
+    "privacy:download": Row(GET, SIGNED_IN),
+    "privacy:withdraw": Row(
+        POST, OWNER,
+        lambda s: {"pk": Consent.objects.get(nomination=s.team, purpose="publication").pk},
+    ),
+    "privacy:people": Row(GET, SECRETARIAT),
+    # before the retention period the erasure is refused with the date: nothing changes
+    "privacy:erase": Row(POST, SECRETARIAT, lambda s: {"user_id": s.users["other_applicant"].pk}),
 }
 # fmt: on
 
@@ -322,7 +372,9 @@ def url_names(resolver: URLResolver | None = None, prefix: str = "") -> list[str
     names = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
+            # The REST API (django-ninja, app "ninja") has its own route matrix, by method and
+            # path: manyi/api/tests/test_api_matrix.py.
+            if pattern.app_name in ("admin", "ninja"):
                 continue
             namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
             names += url_names(pattern, namespace)
