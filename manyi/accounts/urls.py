@@ -12,6 +12,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("notifications/", views.notifications, name="notifications"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/release/", views.release_outbox, name="release_outbox"),

@@ -1,10 +1,13 @@
-"""A user's messages, and the secretariat's outbox of decision e-mails."""
+"""A user's account page and password, messages, and the secretariat's outbox of decision
+e-mails."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from manyi.accounts.permissions import is_secretariat
@@ -12,6 +15,34 @@ from manyi.core.models import Notification, OutboxMessage
 from manyi.core.notify import mark_read, release
 
 PAGE = 100
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    """One page for what concerns the person's own account: password, two-factor login,
+    personal information, API tokens."""
+    return render(
+        request,
+        "accounts/account.html",
+        {"may_use_twofactor": request.user.has_perm("twofactor.use")},
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (old password, new one twice, the password validators), kept in
+    the audit trail; the session stays signed in."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        from manyi.audit.services import record  # audit sits above accounts (architecture.md)
+
+        response = super().form_valid(form)
+        record(self.request.user, "account.password_changed", self.request.user)
+        messages.success(self.request, "密码已修改。")
+        return response
 
 
 @login_required

@@ -114,6 +114,8 @@ MATRIX: dict[str, Row] = {
     "public:results": Row(GET, EVERYONE),
     "public:verify": Row(GET, EVERYONE),
     # accounts
+    "accounts:account": Row(GET, SIGNED_IN),
+    "accounts:password_change": Row(BOTH, SIGNED_IN),
     "accounts:notifications": Row(GET, SIGNED_IN),
     "accounts:outbox": Row(GET, SECRETARIAT),
     "accounts:release_outbox": Row(POST, SECRETARIAT),

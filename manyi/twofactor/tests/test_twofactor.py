@@ -204,6 +204,7 @@ def test_applicants_and_recommenders_are_not_offered_two_factor_login(client, pe
     assert client.get(ENABLE).status_code == 403
     assert not TOTPDevice.objects.exists()
     assert "两步验证" not in client.get("/").content.decode()
+    assert "两步验证" not in client.get("/accounts/account/").content.decode()
 
 
 def test_the_admin_asks_for_the_code_of_a_session_not_verified(client, people):
