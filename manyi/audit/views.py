@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from manyi.audit import queries
 from manyi.audit.forms import AuditFilterForm
+from manyi.audit.labels import action_label, type_label
 
 PAGE_SIZE = 50
 
@@ -25,6 +26,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.events(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page.object_list:
         event.rows = queries.change_rows(event)  # type: ignore[attr-defined]
+        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
+        event.type_label = type_label(event.object_type)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -19,6 +19,7 @@ The locked fields' trigger (nominations migration 0004) lets the one UPDATE that
 `erased_at` replace the members.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from manyi.accounts.models import User
 from manyi.accounts.permissions import is_secretariat
+from manyi.audit.services import record
 from manyi.campaigns.phases import chinese_date
 from manyi.core.models import Notification, OutboxMessage
 from manyi.nominations.formspecs import FORMS, FieldType
@@ -162,7 +164,10 @@ def erase_personal_data(user: User, *, by: User, today: datetime.date | None = N
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
-    return Erasure(user.pk, len(nominations), len(names), consents)
+    erasure = Erasure(user.pk, len(nominations), len(names), consents)
+    # The trail keeps that it happened and how much, never what was erased.
+    record(by, "privacy.erase", user, after=dataclasses.asdict(erasure), nomination=None)
+    return erasure
 
 
 def _forget_logins(username: str) -> None:

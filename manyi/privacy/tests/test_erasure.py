@@ -192,3 +192,20 @@ def test_the_page_is_refused_to_others(client, people):
     url = reverse("privacy:erase", args=[people.other_applicant.pk])
     assert client.post(url).status_code == 403
     assert User.objects.get(pk=people.other_applicant.pk).is_active
+
+
+def test_the_audit_trail_keeps_that_an_erasure_happened_not_what_was_erased(people, filed_of):
+    from manyi.audit.models import AuditEvent
+
+    filed_of("individual")
+    erase_personal_data(people.applicant, by=people.secretariat, today=LATER)
+    event = AuditEvent.objects.get(action="privacy.erase")
+    assert event.actor == people.secretariat
+    assert event.object_id == str(people.applicant.pk)
+    assert event.after == {
+        "user_id": people.applicant.pk,
+        "nominations": 1,
+        "files": event.after["files"],
+        "consents": event.after["consents"],
+    }
+    assert "王小满" not in str(event.before) + str(event.after) + event.object_repr
