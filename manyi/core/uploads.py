@@ -193,6 +193,54 @@ def docx_text(f: BinaryIO, *, name: str | None = None) -> str:
         f.seek(position)
 
 
+def docx_document_xml(f: BinaryIO, *, name: str | None = None) -> bytes:
+    """word/document.xml of a .docx, for a reader that parses it itself: the same checks as
+    `docx_text` at a fraction of its cost. The zip passes `open_docx_safely`; the part is
+    inflated with the hard cap of 50 MB whatever the central directory declares; a DOCTYPE
+    before or at the root is refused; the root must be a Word document. The caller parses the
+    bytes with entities left unresolved and no network (python-docx's parser does). Only this
+    part is read: nothing else of the zip reaches a parser. The position of `f` is restored."""
+    name = name or _display_name(f)
+    position = f.tell()
+    try:
+        with open_docx_safely(f, name=name) as archive:
+            content = _read_entry(archive, DOCUMENT, name)
+    finally:
+        f.seek(position)
+    _check_prolog(content, name)
+    return content
+
+
+def _check_prolog(content: bytes, name: str) -> None:
+    """Refuse a document part that declares a DOCTYPE or whose root is not w:document, reading
+    it only as far as its root element."""
+    parser = etree.XMLPullParser(
+        events=("start",),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+    )
+    previous = b""
+    try:
+        for start in range(0, len(content), READ_CHUNK):
+            chunk = content[start : start + READ_CHUNK]
+            if b"<!DOCTYPE" in previous[-8:] + chunk:
+                raise _declares_entities(name)  # as in _document_text: before libxml2 reads it
+            previous = chunk
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                if element.getroottree().docinfo.internalDTD is not None:
+                    raise _declares_entities(name)
+                if element.tag not in W_DOCUMENT:
+                    raise _unreadable(name)
+                return
+    except etree.XMLSyntaxError as error:
+        raise _unreadable(name) from error
+    raise _unreadable(name)  # no root element
+
+
 def docx_character_count(f: BinaryIO, *, name: str | None = None) -> int:
     """The `count_characters` count of a .docx's body text (Word's 字符数（不计空格）)."""
     return count_characters(docx_text(f, name=name))

@@ -1,4 +1,3 @@
-"""Documents: Word/PDF generation, certificates, exports, the archive and Word import.
-
-Nothing here yet: the documents issue builds it on top of nominations and reviews.
-"""
+"""Documents: the forms as Word and PDF (docx.py, pdf.py, layout.py), verification codes
+(digest.py), certificates and Excel exports, the campaign archive as a background job
+(archive.py, tasks.py) and the import of filled Word forms (importer.py, services.py)."""

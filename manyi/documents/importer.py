@@ -2,8 +2,8 @@
 (documents.docx) and the same forms filled by hand in Word or WPS.
 
 Safety first: the file is checked by `open_docx_safely` (zip bombs, macros, encryption) and its
-document part is streamed with a hard cap by `docx_text` (which refuses a DOCTYPE) before
-python-docx parses it. The kind is the form's own
+document part is inflated with a hard cap by `docx_document_xml` (which refuses a DOCTYPE)
+before python-docx's parser reads it; no other part is parsed. The kind is the form's own
 title. The table is walked in reading order, a merged cell once; labels are matched with all
 white space removed (民 族 → 民族), in the form's printed order, so a label printed twice
 (附件7 电话, 邮箱) is told apart by its place.
@@ -11,23 +11,32 @@ white space removed (民 族 → 民族), in the form's printed order, so a labe
 What is read: every FormSpec field (plain label/value pairs, a long text under its heading,
 ticked boxes ☑ ■ √ against 口 □ ☐, the cells that hold several fields such as 所在单位主管部门,
 班组人员构成 and 调查时间), and 附件7's coaching items. What is not: the honours box, signatures,
-seals and dates written by hand, the self-assessment sheets (附件1-x).
+seals and dates written by hand.
+
+Self-assessment sheets (附件1-1/1-2/1-3) are read too, alone (kind `self_assessment_<kind>`) or
+after their form in one file (the bundle manyi prints): the score written beside each criterion,
+keyed by the criterion's name without white space, and the written total (自评总分, 自评得分),
+which must be the sum of the scores.
 """
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache, cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-import docx
 from django.core.exceptions import ValidationError
-from docx.table import Table
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.table import Table, _Cell
 from lxml import etree
 
 from manyi.core import formats
-from manyi.core.uploads import READ_ERRORS, docx_text
+from manyi.core.uploads import READ_ERRORS, docx_document_xml
 from manyi.nominations.formspecs import (
     COACHING_OTHER_LABEL,
     COACHING_OTHER_NOTE,
@@ -73,6 +82,7 @@ def squeeze(text: str) -> str:
     return WHITE.sub("", text)
 
 
+@cache  # labels are the forms' own: a few hundred
 def _label_pattern(label: str) -> str:
     """A label as a regex that lets white space sit between its characters."""
     return r"\s*".join(re.escape(ch) for ch in squeeze(label))
@@ -91,6 +101,8 @@ class Reading:
     data: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)  # label key → field code
     problems: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # labels of the fields not found
+    scores: dict[str, int] = field(default_factory=dict)  # criterion key → self-score
 
     @property
     def ok(self) -> bool:
@@ -141,13 +153,32 @@ def label_keys(spec: FormSpec) -> dict[str, str]:
 # --- the document ----------------------------------------------------------------------------
 
 
+class _Body(DocxDocument):
+    """A .docx's body as python-docx reads it (paragraphs, tables, cells), parsed from
+    word/document.xml alone: no other part of the file is parsed (styles, settings, themes,
+    numbering), which the reader never looks at. Its paragraphs and tables are listed once:
+    python-docx builds new objects on every `document.tables`, losing what is cached on them
+    (`grid_rows`, `text_of`)."""
+
+    def __init__(self, element) -> None:
+        super().__init__(element, None)  # type: ignore[arg-type]  # no package: nothing to save
+
+    @cached_property
+    def paragraphs(self):  # type: ignore[override]
+        return super().paragraphs
+
+    @cached_property
+    def tables(self):  # type: ignore[override]
+        return super().tables
+
+
 def _load(f: BinaryIO, name: str):
-    """The python-docx document, parsed only after `docx_text` found the zip safe
-    (`open_docx_safely`) and streamed its body with a hard cap, refusing any DOCTYPE."""
-    docx_text(f, name=name)
-    f.seek(0)
+    """The document's body, parsed only after `docx_document_xml` found the zip safe
+    (`open_docx_safely`), inflated its body with a hard cap and refused any DOCTYPE; parsed
+    by python-docx's parser, which resolves no entity and loads nothing."""
+    content = docx_document_xml(f, name=name)
     try:
-        return docx.Document(f)
+        return _Body(parse_xml(content))
     except (*READ_ERRORS, KeyError, etree.XMLSyntaxError) as error:
         raise ValidationError(
             f"无法读取 Word 文件“{name}”：文件已损坏或不是 .docx 文档。"
@@ -159,7 +190,7 @@ def find_kind(document) -> str | None:
     titles = {squeeze(spec.title): kind for kind, spec in FORMS.items()}
     texts = [p.text for p in document.paragraphs]
     for table in document.tables[:1]:
-        texts += [c.text for c in unique_cells(table)[:2]]
+        texts += [text_of(c) for c in unique_cells(table)[:2]]
     for text in texts:
         key = squeeze(text)
         if key in titles:
@@ -172,13 +203,69 @@ def find_kind(document) -> str | None:
     return None
 
 
-def unique_cells(table: Table) -> list:
-    """The cells in reading order, a merged cell once (python-docx repeats it in every grid
-    position it covers: told apart by the XML element)."""
+# The grid read with lxml directly, as python-docx's CT_Row.grid_before, CT_Tc.grid_span and
+# CT_Tc.vMerge read it, without their per-access overhead (a third of reading a form).
+W_TR, W_TC, W_TRPR, W_TCPR = qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:tcPr")
+W_GRID_BEFORE, W_GRID_SPAN, W_VMERGE, W_VAL = (
+    qn("w:gridBefore"),
+    qn("w:gridSpan"),
+    qn("w:vMerge"),
+    qn("w:val"),
+)
+
+
+def _val(element, properties: str, tag: str, default: int) -> int:
+    """The integer w:val of ./properties/tag (gridBefore, gridSpan), or the default."""
+    found = element.find(properties)
+    found = found.find(tag) if found is not None else None
+    return default if found is None else int(found.get(W_VAL))
+
+
+def grid_rows(table: Table) -> list[list[_Cell]]:
+    """The table's rows as python-docx's `row.cells` gives them (a merged cell repeated in
+    every grid position it covers), built in one pass over the XML: `row.cells` looks up the
+    cell above for every vertically merged cell, which costs more than reading the file.
+    Kept on the table, which the importer does not change."""
+    cached = getattr(table, "_manyi_grid", None)
+    if cached is not None:
+        return cached
+    rows: list[list[_Cell]] = []
+    above: dict[int, _Cell] = {}
+    for tr in table._tbl.iterchildren(W_TR):
+        row: list[_Cell] = []
+        col = _val(tr, W_TRPR, W_GRID_BEFORE, 0)
+        for tc in tr.iterchildren(W_TC):
+            span = _val(tc, W_TCPR, W_GRID_SPAN, 1)
+            merge = tc.find(W_TCPR)
+            merge = merge.find(W_VMERGE) if merge is not None else None
+            # w:vMerge without w:val continues the cell above (ST_Merge's default)
+            continues = merge is not None and merge.get(W_VAL, "continue") == "continue"
+            cell = above.get(col) if continues else None
+            if cell is None:
+                cell = _Cell(tc, table)
+            for k in range(span):
+                row.append(cell)
+                above[col + k] = cell
+            col += span
+        rows.append(row)
+    table._manyi_grid = rows  # type: ignore[attr-defined]
+    return rows
+
+
+def text_of(cell: _Cell) -> str:
+    """A cell's text, read once (python-docx reads it from the XML on every access)."""
+    text = getattr(cell, "_manyi_text", None)
+    if text is None:
+        text = cell._manyi_text = cell.text  # type: ignore[attr-defined]
+    return text
+
+
+def unique_cells(table: Table) -> list[_Cell]:
+    """The cells in reading order, a merged cell once (told apart by the XML element)."""
     seen: set[int] = set()
     cells = []
-    for row in table.rows:
-        for cell in row.cells:
+    for row in grid_rows(table):
+        for cell in row:
             if id(cell._tc) not in seen:
                 seen.add(id(cell._tc))
                 cells.append(cell)
@@ -190,7 +277,7 @@ def _form_table(document, spec: FormSpec) -> Table | None:
     labels = {squeeze(f.label) for f in spec.fields}
     best, score = None, 0
     for table in document.tables:
-        texts = squeeze("".join(c.text for c in unique_cells(table)))
+        texts = squeeze("".join(text_of(c) for c in unique_cells(table)))
         hits = sum(1 for label in labels if label in texts)
         if hits > score:
             best, score = table, hits
@@ -291,7 +378,7 @@ class _Cells:
     """The unique cells of the form's table, with a cursor that moves in printed order."""
 
     def __init__(self, table: Table) -> None:
-        self.texts = [c.text for c in unique_cells(table)]
+        self.texts = [text_of(c) for c in unique_cells(table)]
         self.keys = [squeeze(t).rstrip(COLONS) for t in self.texts]
         self.cursor = 0
 
@@ -493,6 +580,11 @@ def read_form(f: BinaryIO | str | Path, *, name: str | None = None) -> Reading:
         return reading
     kind = find_kind(document)
     if kind is None:
+        sheet_kind = find_self_assessment(document)
+        if sheet_kind is not None:
+            reading.kind = f"{SELF_ASSESSMENT_PREFIX}{sheet_kind}"
+            read_self_assessment(document, sheet_kind, reading, alone=True)
+            return reading
         titles = "、".join(spec.title for spec in FORMS.values())
         reading.problems.append(f"未能识别表格种类：文档中没有找到表名（{titles}）。")
         return reading
@@ -510,7 +602,8 @@ def read_form(f: BinaryIO | str | Path, *, name: str | None = None) -> Reading:
             if f
             else (bool(value) if re.fullmatch(r"coaching_\d+", code) else value)
         )
-    reading.problems += [f"表中未找到“{by_code[code].label}”。" for code in missing]
+    reading.missing = [by_code[code].label for code in missing]
+    reading.problems += [f"表中未找到“{label}”。" for label in reading.missing]
     for problem in check(spec, data):
         if problem.field in missing:
             continue
@@ -518,4 +611,134 @@ def read_form(f: BinaryIO | str | Path, *, name: str | None = None) -> Reading:
             reading.problems.append(problem.message)
         else:
             reading.problems.append(f"{keys[problem.field]}：{problem.message}")
+    if kind in SELF_ASSESSMENT_TITLES and find_self_assessment(document) == kind:
+        read_self_assessment(document, kind, reading, alone=False)
     return reading
+
+
+# --- the self-assessment sheets (附件1-1/1-2/1-3) ---------------------------------------------
+
+SELF_ASSESSMENT_PREFIX = "self_assessment_"
+# The titles the seed prints (the rubric data's `title`), by the kind of the form they go with.
+SELF_ASSESSMENT_TITLES = {
+    "individual": "用户满意服务先进个人自评标准",
+    "team": "用户满意服务先进班组自评标准",
+    "manager": "用户满意服务杰出管理者自评标准",
+}
+SELF_ASSESSMENT_KINDS = frozenset(f"{SELF_ASSESSMENT_PREFIX}{k}" for k in SELF_ASSESSMENT_TITLES)
+# The line above the table: its labels (layout.SELF_ASSESSMENT_HEADER) and the total's label.
+SELF_ASSESSMENT_LABELS = {
+    "individual": ("姓名", "单位", "岗位", "自评总分"),
+    "team": ("班组名称", "单位", "自评总分"),
+    "manager": ("姓名", "单位", "岗位", "自评得分"),
+}
+CRITERION_RE = re.compile(r"(.+?)[（(](\d+)分[)）]")
+SCORE_RE = re.compile(r"(\d+)分?")
+SCORE_HEADINGS = frozenset({"评分", "自评分", "自评得分", "得分"})
+BLANKS = re.compile(r"[_＿\s]+")
+
+
+def find_self_assessment(document) -> str | None:
+    """The kind (individual, team, manager) whose 附件1-x title the document prints."""
+    for paragraph in document.paragraphs:
+        key = squeeze(paragraph.text)
+        for kind, title in SELF_ASSESSMENT_TITLES.items():
+            if key == title or (title in key and len(key) <= len(title) + 12):
+                return kind
+    return None
+
+
+def _number(text: str) -> int | None:
+    """A score as written: ９, 9, 9分, ' 9 '; None when it is not a whole number."""
+    match = SCORE_RE.fullmatch(squeeze(unicodedata.normalize("NFKC", text)))
+    return int(match.group(1)) if match else None
+
+
+def _sheet_table(document) -> Table | None:
+    for table in document.tables:
+        head = [squeeze(text_of(c)) for c in unique_cells(table)[:6]]
+        if "评审细项" in head and SCORE_HEADINGS & set(head):
+            return table
+    return None
+
+
+def _header_values(document, kind: str) -> dict[str, str]:
+    """The values of the line above the table (姓名 王小满 单位 … 自评总分 95), each up to the
+    next label; blanks (＿＿) are empty."""
+    labels = SELF_ASSESSMENT_LABELS[kind]
+    title = SELF_ASSESSMENT_TITLES[kind]
+    texts = [p.text for p in document.paragraphs]
+    start = next((i for i, t in enumerate(texts) if title in squeeze(t)), 0)
+    text = "\n".join(texts[start + 1 : start + 6])
+    pattern = "|".join(f"(?P<f{n}>{_label_pattern(label)})" for n, label in enumerate(labels))
+    matches = list(re.finditer(pattern, text))
+    values = {}
+    for n, match in enumerate(matches):
+        label = labels[int(match.lastgroup[1:])]  # type: ignore[index]
+        stop = matches[n + 1].start() if n + 1 < len(matches) else len(text)
+        value = text[match.end() : stop].strip().lstrip(COLONS)
+        values.setdefault(label, BLANKS.sub(" ", value).strip())
+    return values
+
+
+def read_self_assessment(document, kind: str, reading: Reading, *, alone: bool) -> None:
+    """The sheet's scores and written total into `reading` (fields and problems). A sheet with
+    nothing written is a problem alone, and nothing to read after a form."""
+    table = _sheet_table(document)
+    header = _header_values(document, kind)
+    total_label = SELF_ASSESSMENT_LABELS[kind][-1]
+    if table is None:
+        reading.problems.append("自评表中没有找到评分表格（评审细项、评分）。")
+        return
+    rows = grid_rows(table)
+    head = [squeeze(text_of(c)) for c in rows[0]]
+    criterion_col = head.index("评审细项")
+    score_col = next(i for i, text in enumerate(head) if text in SCORE_HEADINGS)
+    scores: dict[str, int] = {}
+    problems: list[str] = []
+    seen: dict[int, object] = {}  # id → element, kept alive so that no id is reused
+    for cells in rows[1:]:
+        if len(cells) <= max(criterion_col, score_col):
+            continue
+        criterion = cells[criterion_col]
+        if id(criterion._tc) in seen:
+            continue
+        seen[id(criterion._tc)] = criterion._tc
+        match = CRITERION_RE.fullmatch(squeeze(text_of(criterion)))
+        if match is None:
+            continue
+        name, maximum = match.group(1), int(match.group(2))
+        written = squeeze(text_of(cells[score_col]))
+        if not written:
+            problems.append(f"{name}：未填写评分。")
+            continue
+        points = _number(written)
+        if points is None:
+            problems.append(f"{name}：评分“{written}”不是整数。")
+        elif points > maximum:
+            problems.append(f"{name}：评分{points}分超过该项满分{maximum}分。")
+        else:
+            scores[name] = points
+    written_total = header.get(total_label, "")
+    if not alone and not scores and not written_total:
+        return  # the form's sheet left blank: nothing to read
+    if not scores and not problems:
+        problems.append("自评表中没有找到评审细项。")
+    total = _number(written_total) if written_total else None
+    if not written_total:
+        problems.append(f"未填写{total_label}。")
+    elif total is None:
+        problems.append(f"{total_label}“{written_total}”不是整数。")
+    elif not problems and total != sum(scores.values()):
+        problems.append(
+            f"{total_label}写的是{total}分，各细项评分合计{sum(scores.values())}分，两者不符。"
+        )
+    if alone:
+        for label in SELF_ASSESSMENT_LABELS[kind][:-1]:
+            if header.get(label):
+                reading.fields[label] = header[label]
+    reading.scores = scores
+    reading.fields.update(scores)
+    if total is not None:
+        reading.fields[total_label] = total
+    reading.problems += problems

@@ -57,10 +57,18 @@ def content_of(nomination: Nomination, rubric: Rubric | None, *, judges: bool) -
     )
 
 
-def nomination_sheets(nomination: Nomination, *, judges: bool = False) -> list[Sheet]:
-    """The bundle to print, sign and seal: the form, then its self-assessment (附件2 + 附件1-1)."""
+def nomination_sheets(
+    nomination: Nomination, *, judges: bool = False, rubrics: dict[int, Rubric | None] | None = None
+) -> list[Sheet]:
+    """The bundle to print, sign and seal: the form, then its self-assessment (附件2 + 附件1-1).
+    `rubrics` (category id → rubric tree) keeps the trees between calls, for a bulk export."""
     kind = nomination.category.kind
-    rubric = rubric_for(nomination.category)
+    if rubrics is None:
+        rubric = rubric_for(nomination.category)
+    else:
+        if nomination.category_id not in rubrics:
+            rubrics[nomination.category_id] = rubric_for(nomination.category)
+        rubric = rubrics[nomination.category_id]
     content = content_of(nomination, rubric, judges=judges)
     sheets = [form_sheet(FORMS[kind], content, nomination.campaign)]
     if rubric is not None and kind in SELF_ASSESSMENT_HEADER:

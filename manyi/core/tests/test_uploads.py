@@ -25,6 +25,7 @@ from manyi.core.uploads import (
     FileKind,
     check_upload,
     docx_character_count,
+    docx_document_xml,
     docx_text,
     open_docx_safely,
     sniff,
@@ -466,3 +467,64 @@ def test_an_undeclared_entity_is_unreadable():
     assert refusal(docx_text, io.BytesIO(content), name="事迹.docx") == (
         "无法读取 Word 文件“事迹.docx”：文件已损坏或不是 .docx 文档。"
     )
+
+
+# --- docx_document_xml: the importer's cheaper reading, with the same refusals ---------------
+
+
+def test_docx_document_xml_gives_the_document_part_and_restores_the_position():
+    content = make_docx(DEEDS)
+    f = io.BytesIO(content)
+    f.seek(7)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert docx_document_xml(f, name="事迹.docx") == archive.read("word/document.xml")
+    assert f.tell() == 7
+
+
+def _split_doctype() -> bytes:
+    xml = f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body>'
+    padding = "<!--" + "x" * (uploads.READ_CHUNK - 4 - 3 - 4) + "-->"
+    return f"{padding}{BILLION_LAUGHS}{xml}</w:document>".encode()
+
+
+def _utf16_doctype() -> bytes:
+    xml = f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body>'
+    return f'<?xml version="1.0" encoding="UTF-16"?>{XXE}{xml}</w:document>'.encode("utf-16")
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (document_xml("", prolog=XXE), "DOCTYPE"),
+        (document_xml("", prolog=BILLION_LAUGHS), "DOCTYPE"),
+        (_split_doctype(), "DOCTYPE"),
+        (_utf16_doctype(), "DOCTYPE"),
+        (b'<?xml version="1.0"?><html><body/></html>', "unreadable"),
+        (b"<w:document", "unreadable"),
+        (b"", "unreadable"),
+    ],
+    ids=["xxe", "billion-laughs", "split-doctype", "utf-16-doctype", "not-word", "cut", "empty"],
+)
+def test_docx_document_xml_refuses_what_docx_text_refuses(document, expected):
+    content = rezip(make_docx(), replace={"word/document.xml": document})
+    message = refusal(docx_document_xml, io.BytesIO(content), name="事迹.docx")
+    assert message == refusal(docx_text, io.BytesIO(content), name="事迹.docx")
+    if expected == "DOCTYPE":
+        assert message == DOCTYPE_REFUSED
+    else:
+        assert message == "无法读取 Word 文件“事迹.docx”：文件已损坏或不是 .docx 文档。"
+
+
+def test_docx_document_xml_caps_a_lying_bomb_and_refuses_macros(zip_bomb):
+    lying = patch_central_directory(zip_bomb, "word/document.xml", 24, "<I", 1000)
+    tracemalloc.start()
+    message = refusal(docx_document_xml, io.BytesIO(lying), name="炸弹.docx")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert message == "无法读取 Word 文件“炸弹.docx”：文件已损坏或不是 .docx 文档。"
+    assert peak < 5 * MB
+    assert "解压后将超过 50 MB" in refusal(
+        docx_document_xml, io.BytesIO(zip_bomb), name="炸弹.docx"
+    )
+    macros = rezip(make_docx(DEEDS), replace={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
+    assert "宏" in refusal(docx_document_xml, io.BytesIO(macros), name="事迹.docx")

@@ -86,3 +86,24 @@ def inked_share(
         image = image.crop(tuple(round(mm * 30 / 25.4) for mm in box_mm))
     pixels = image.tobytes()
     return sum(1 for p in pixels if p < 200) / len(pixels)
+
+
+def finished_job(campaign, by):
+    """A finished archive job with a small .zip on disk (without building the archive)."""
+    import zipfile
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from manyi.documents.models import ArchiveJob, ArchiveState
+
+    job = ArchiveJob.objects.create(campaign=campaign, requested_by=by, total=1, done=1)
+    relative = f"archives/test-{job.pk}.zip"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w") as zf:
+        zf.writestr("说明.txt", "测试")
+    job.state, job.path, job.size = ArchiveState.DONE, relative, target.stat().st_size
+    job.finished_at = timezone.now()
+    job.save()
+    return job
