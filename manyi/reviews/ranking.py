@@ -1,6 +1,8 @@
 """The ranking of a category, computed by the database: one query for the rows and their ranks,
 one for the per-criterion means of the rows shown (and, for a filtered list, one for the ranks in
-the whole category). Nothing here loads a score into Python.
+the whole category). The ranking page asks `ordered` first (one statement: the order of the rows
+shown and their ranks in the whole category, the keys computed once), then reads only the rows
+of its page (`in_order`). Nothing here loads a score into Python.
 
 The rules are those of `manyi.reviews.aggregation` (read its docstring); this module is their
 database version and is tested against it on generated data. Only submitted reviews count.
@@ -8,7 +10,8 @@ database version and is tested against it on generated data. Only submitted revi
 - A judge's *total* is the sum of their points; the judges counted are those who submitted a
   review with at least one score.
 - The database sums the totals, counts the judges and finds the highest and the lowest total
-  (correlated subqueries, one value each per nomination). With the campaign's TRIMMED_MEAN and
+  (correlated subqueries, one value each per nomination; for the keys of `ordered` under the
+  plain mean, one GROUP BY over the scores instead). With the campaign's TRIMMED_MEAN and
   five judges or more it drops one highest and one lowest total (`kept_points`,
   `kept_judges`); the *aggregate* shown is `aggregation.quotient(kept_points, kept_judges)`:
   the database's whole numbers, divided once per row by the reference's own division, so the
@@ -38,6 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -165,9 +169,83 @@ def ranked(category: Category) -> QuerySet[Nomination]:
     )
 
 
+# The order and the ranks of a ranking page in one statement, the keys computed once.
+# `{keys}` is Django's compiled SQL of `_keys` (the whole category: id and ranking keys; for the
+# plain mean one GROUP BY over the scores, the bare aggregate's plan), `{shown}` that of the
+# rows the page shows (`standings` filtered: id, the value sorted by, NULL for "rank", title),
+# each with its own parameters, in this order. The RANK() window and the ORDER BY only read
+# the computed keys (annotating a window on `standings` makes Django repeat the keys' SQL in
+# the window's ORDER BY and in the CASE, and sorting the page computed them all once more).
+# `{direction}` is ASC or DESC, chosen from SORTS; nothing else is put into this text. SQLite
+# (3.30+: NULLS LAST) and PostgreSQL alike. Ranks are those of the whole category.
+ORDER_SQL = """
+WITH keys (id, primary_key, secondary_key) AS ({keys}),
+shown (id, sort_value, title) AS ({shown}),
+ranked AS (
+    SELECT id, primary_key, secondary_key,
+           CASE WHEN primary_key IS NULL THEN NULL
+                ELSE RANK() OVER (
+                    ORDER BY primary_key DESC NULLS LAST, secondary_key DESC NULLS LAST
+                )
+           END AS rank_key
+    FROM keys
+)
+SELECT shown.id, ranked.rank_key FROM shown JOIN ranked ON ranked.id = shown.id
+ORDER BY shown.sort_value {direction} NULLS LAST, ranked.primary_key DESC NULLS LAST,
+         ranked.secondary_key DESC NULLS LAST, shown.title, shown.id
+"""
+
+
+def ordered(
+    category: Category, condition: Q | None = None, sort: str = "rank"
+) -> list[tuple[int, int | None]]:
+    """(nomination id, its rank in the whole category) of the nominations of the category that
+    match `condition`, in the order of `sort` (as `sorted_by`): one query."""
+    terms = SORTS.get(sort) or SORTS["rank"]
+    if terms:
+        sort_value: Expression = F(terms[0].removeprefix("-"))
+        direction = "DESC" if terms[0].startswith("-") else "ASC"
+    else:
+        sort_value, direction = Value(None, output_field=IntegerField()), "ASC"
+    keys = _keys(category).values_list("pk", "primary_key", "secondary_key")
+    shown = standings(category).order_by()
+    if condition is not None:
+        shown = shown.filter(condition)
+    shown = shown.annotate(sort_value_=sort_value).values_list("pk", "sort_value_", "title")
+    keys_sql, keys_params = keys.query.sql_with_params()
+    shown_sql, shown_params = shown.query.sql_with_params()
+    sql = ORDER_SQL.format(keys=keys_sql, shown=shown_sql, direction=direction)
+    with connections[keys.db].cursor() as cursor:
+        cursor.execute(sql, (*keys_params, *shown_params))
+        return [(pk, rank) for pk, rank in cursor.fetchall()]
+
+
+def _keys(category: Category) -> QuerySet[Nomination]:
+    """The nominations of `standings` with their ranking keys (`primary_key`,
+    `secondary_key`); for the plain mean from one GROUP BY (the bare aggregate's plan)."""
+    nominations = Nomination.objects.filter(category=category, state__in=RANKED_STATES)
+    if category.kind == CategoryKind.UNIT:
+        return _unit_keys(nominations)
+    if category.campaign.aggregation_method == AggregationMethod.TRIMMED_MEAN:
+        # The trimmed mean needs each judge's total (highest, lowest): correlated subqueries,
+        # still computed once per nomination in `ordered`'s CTE.
+        return _scored_keys(nominations, category)
+    # values("pk") first: the GROUP BY is then the id alone, not every column (the form too).
+    return _scored_keys(nominations.values("pk"), category, grouped=True)
+
+
 def ranks(category: Category) -> dict[int, int | None]:
     """nomination id → its rank in the whole category (one query, one pair per nomination)."""
-    return dict(ranked(category).values_list("pk", "rank_key"))
+    return dict(ordered(category))
+
+
+def in_order(category: Category, nomination_ids: Sequence[int]) -> list[Nomination]:
+    """The nominations `nomination_ids` of `standings(category)` (annotated), in that order
+    (one query; none for no ids)."""
+    if not nomination_ids:
+        return []
+    found = standings(category).order_by().in_bulk(nomination_ids)
+    return [found[pk] for pk in nomination_ids if pk in found]
 
 
 def sorted_by(queryset: QuerySet[Nomination], sort: str) -> QuerySet[Nomination]:
@@ -265,22 +343,39 @@ def _subquery(queryset: QuerySet, aggregate: Expression, output: type = IntegerF
     return Subquery(grouped.annotate(value=aggregate).values("value"), output_field=output())
 
 
-def _scored_keys(nominations: QuerySet[Nomination], category: Category) -> QuerySet[Nomination]:
-    """The judges' totals and the ranking keys of a category scored on a rubric."""
+def _scored_keys(
+    nominations: QuerySet[Nomination], category: Category, *, grouped: bool = False
+) -> QuerySet[Nomination]:
+    """The judges' totals and the ranking keys of a category scored on a rubric. With
+    `grouped` (the plain mean only: no highest, lowest or spread), the judges, points and
+    tie-break points come from one GROUP BY over the nominations joined to their scores
+    instead of correlated subqueries: the same numbers, for the keys only (see `_keys`)."""
     campaign = category.campaign
     scores = Score.objects.filter(review__nomination=OuterRef("pk"), review__state=SUBMITTED)
+    # Each judge's total, grouped by the review alone (not by every column of the review).
     totals = (
         Review.objects.filter(nomination=OuterRef("pk"), state=SUBMITTED)
+        .values("pk")
         .annotate(total=Sum("scores__points"))
         .filter(total__isnull=False)
     )
-    nominations = nominations.annotate(
-        judges=Coalesce(_subquery(scores, Count("review_id", distinct=True)), 0),
-        points=_subquery(scores, Sum("points")),
-        high=Subquery(totals.order_by("-total").values("total")[:1]),
-        low=Subquery(totals.order_by("total").values("total")[:1]),
-        spread=F("high") - F("low"),
-    )
+    submitted = Q(reviews__state=SUBMITTED)
+    if grouped:
+        # A review without scores has no score row: it joins no row and is not counted.
+        judges = Count("reviews__scores__review_id", filter=submitted, distinct=True)
+        points = Sum("reviews__scores__points", filter=submitted)
+    else:
+        judges = Coalesce(_subquery(scores, Count("review_id", distinct=True)), 0)
+        points = _subquery(scores, Sum("points"))
+    nominations = nominations.annotate(judges=judges, points=points)
+    if not grouped:
+        # (Grouped, Django would put these subqueries into the GROUP BY, run once per score
+        # row: `_keys` groups only the plain mean, whose keys need neither.)
+        nominations = nominations.annotate(
+            high=Subquery(totals.order_by("-total").values("total")[:1]),
+            low=Subquery(totals.order_by("total").values("total")[:1]),
+            spread=F("high") - F("low"),
+        )
     if campaign.aggregation_method == AggregationMethod.TRIMMED_MEAN:
         trimmed = Q(judges__gte=TRIM_MIN_JUDGES)
         nominations = nominations.annotate(
@@ -292,8 +387,12 @@ def _scored_keys(nominations: QuerySet[Nomination], category: Category) -> Query
     else:
         nominations = nominations.annotate(kept_points=F("points"), kept_judges=F("judges"))
     if campaign.tie_break == TieBreak.ITEM and category.tie_break_item:
-        item_scores = scores.filter(criterion__item__name=category.tie_break_item)
-        tie_points = _subquery(item_scores, Sum("points"))
+        item_name = category.tie_break_item
+        if grouped:
+            item = Q(reviews__scores__criterion__item__name=item_name)
+            tie_points = Sum("reviews__scores__points", filter=submitted & item)
+        else:
+            tie_points = _subquery(scores.filter(criterion__item__name=item_name), Sum("points"))
     else:
         tie_points = Value(None, output_field=IntegerField())
     return nominations.annotate(

@@ -211,17 +211,21 @@ def _ranking_context(request: HttpRequest, category: Category, *, paged: bool) -
         .order_by("name")
     )
     form = RankingFilterForm(request.GET or None, organizations=organizations)
-    queryset = ranking.standings(category)
     condition = form.condition()
-    if condition is not None:
-        queryset = queryset.filter(condition)
-    queryset = ranking.sorted_by(queryset, form.ordering())
+    # One query for the order and the ranks (the keys computed once), then the rows shown.
+    order = ranking.ordered(category, condition, form.ordering())
+    ranks = dict(order)
+    ids = [pk for pk, _ in order]
     page = None
     if paged:
-        page = Paginator(queryset, ranking.PAGE_SIZE).get_page(request.GET.get("page"))
-        nominations = list(page.object_list)
+        page = Paginator(ids, ranking.PAGE_SIZE).get_page(request.GET.get("page"))
+        nominations = ranking.in_order(category, list(page.object_list))
     else:
-        nominations = list(queryset)
+        queryset = ranking.standings(category).order_by()
+        if condition is not None:
+            queryset = queryset.filter(condition)
+        position = {pk: index for index, pk in enumerate(ids)}
+        nominations = sorted(queryset, key=lambda n: position.get(n.pk, len(position)))
     criteria = ranking.criteria_of(category)
     query = request.GET.copy()
     query.pop("page", None)
@@ -229,9 +233,7 @@ def _ranking_context(request: HttpRequest, category: Category, *, paged: bool) -
         "campaign": category.campaign,
         "category": category,
         "form": form,
-        "rows": ranking.rows_of(
-            nominations, category, ranks=ranking.ranks(category), criteria=criteria
-        ),
+        "rows": ranking.rows_of(nominations, category, ranks=ranks, criteria=criteria),
         "criteria": criteria,
         "is_unit": category.kind == CategoryKind.UNIT,
         "page": page,

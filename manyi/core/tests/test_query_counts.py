@@ -234,7 +234,7 @@ def test_ranking_paginated(world, django_assert_num_queries):
     _get(
         world.client(world.secretariat),
         f"/reviews/ranking/{world.category.pk}/pages/",
-        9,
+        8,
         django_assert_num_queries,
         shows=world.nominations[0].title if world.size <= 50 else "",
     )
