@@ -1,16 +1,14 @@
 """The secretariat sees nominations in the admin, read-only: every change of a nomination goes
 through its services, and what the seed locks after filing cannot change here either."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from manyi.core.admin import ReadOnlyAdmin
 from manyi.nominations.models import Nomination
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ReadOnlyAdmin):
     list_display = ["title", "category", "organization", "state", "filed_at"]
     list_filter = ["campaign", "category__kind", "state"]
     list_select_related = ["category", "organization"]
@@ -31,12 +29,3 @@ class NominationAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,16 +1,14 @@
 """Consents in the admin, read-only: they are proof, changed only by withdrawal and erasure
 (manyi.privacy.services, manyi.privacy.erasure)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from manyi.core.admin import ReadOnlyAdmin
 from manyi.privacy.models import Consent
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     list_display = ["user", "person_name", "purpose", "nomination", "given_at", "withdrawn_at"]
     list_filter = ["purpose", "text_version"]
     list_select_related = ["user", "nomination"]
@@ -28,12 +26,3 @@ class ConsentAdmin(admin.ModelAdmin):
         "anonymized_at",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -2,11 +2,9 @@
 writes (endorsements, checks, reviews, decisions, awards) are read-only here: they change only
 through the services, which record who did what."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from manyi.core.admin import ReadOnlyAdmin
 from manyi.reviews.models import (
     Award,
     CalendarDay,
@@ -39,17 +37,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
 class CoachingAdmin(admin.ModelAdmin):
     list_display = ["coach", "request"]
     list_select_related = ["coach", "request"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Panel)
