@@ -23,7 +23,7 @@ database filter (`conflict_filter`), from the same facts about the judge (`Ties`
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from manyi.accounts.models import User
 from manyi.campaigns.models import CategoryKind
@@ -130,10 +130,13 @@ def describe(judge: User, nomination: Nomination, found: list[str]) -> str:
     return f"{judge}应当回避“{nomination}”：{'、'.join(found)}。"
 
 
-def active_assignment_of(judge: User) -> Exists:
-    return Exists(
-        Assignment.objects.filter(
-            nomination_id=OuterRef("pk"), judge_id=judge.pk, released_at__isnull=True
+def active_assignment_of(judge: User) -> Q:
+    """The nominations of the judge's active assignments, as a filter. `IN` over the judge's
+    assignments (their index), not a correlated EXISTS: SQLite would run the EXISTS once for
+    every nomination of every campaign (bench scenario 3)."""
+    return Q(
+        pk__in=Assignment.objects.filter(judge_id=judge.pk, released_at__isnull=True).values(
+            "nomination_id"
         )
     )
 

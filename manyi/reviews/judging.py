@@ -685,6 +685,29 @@ def tasks_of(judge: User):
     )
 
 
+# The judge's task list filtered by the state of their review ("" = all of them).
+TASK_STATES = {
+    "todo": models.Q(review_state__isnull=True),
+    "draft": models.Q(review_state=ReviewState.DRAFT),
+    "submitted": models.Q(review_state=ReviewState.SUBMITTED),
+}
+
+
+def task_counts(tasks: models.QuerySet) -> dict[str, int]:
+    """How many of `tasks_of` there are in all ("") and in each of TASK_STATES: one query."""
+    counts = tasks.aggregate(
+        everything=Count("pk"),
+        **{state: Count("pk", filter=match) for state, match in TASK_STATES.items()},
+    )
+    counts[""] = counts.pop("everything")
+    return counts
+
+
+def tasks_in_state(tasks: models.QuerySet, state: str) -> models.QuerySet:
+    """The tasks whose review is in `state` (a key of TASK_STATES); all of them for ""."""
+    return tasks.filter(TASK_STATES[state]) if state else tasks
+
+
 @dataclass
 class Row:
     """One nomination on the secretariat's assignment page."""

@@ -256,7 +256,7 @@ def test_judge_task_list(world, django_assert_num_queries):
     _get(
         world.client(world.judge),
         "/reviews/tasks/",
-        6,
+        7,
         django_assert_num_queries,
         shows=world.last_title,
     )

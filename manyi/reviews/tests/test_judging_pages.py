@@ -176,6 +176,37 @@ def test_the_judges_list_shows_the_state_of_their_review(client, open_campaign, 
     assert '<span class="state">未开始</span>' in page
 
 
+def test_the_judges_list_filters_by_state_and_pages(
+    client, open_campaign, people, panel, monkeypatch
+):
+    started = in_review(open_campaign, people, [people.judge], name="甲", signer="甲")
+    in_review(open_campaign, people, [people.judge], name="乙", signer="乙")
+    done = in_review(open_campaign, people, [people.judge], name="丙", signer="丙")
+    judging.save_scores(started, judge=people.judge, sheet=full_sheet(started))
+    judging.submit_review(done, judge=people.judge, sheet=full_sheet(done))
+    client.force_login(people.judge)
+    page = client.get("/reviews/tasks/").content.decode()
+    assert "<strong>全部（3）</strong>" in page
+    for key, label in (
+        ("todo", "未开始（1）"),
+        ("draft", "草稿（1）"),
+        ("submitted", "已提交（1）"),
+    ):
+        assert f'<a href="?state={key}">{label}</a>' in page
+    page = client.get("/reviews/tasks/?state=submitted").content.decode()
+    assert "<strong>已提交（1）</strong>" in page
+    assert ">丙</td>" in page and ">甲</td>" not in page and ">乙</td>" not in page
+    page = client.get("/reviews/tasks/?state=todo").content.decode()
+    assert ">乙</td>" in page and ">丙</td>" not in page
+    # An unknown state shows everything; pages of two, an out-of-range page shows the last.
+    monkeypatch.setattr("manyi.reviews.judging_views.TASKS_PAGE_SIZE", 2)
+    page = client.get("/reviews/tasks/?state=nonsense").content.decode()
+    assert "第 1 / 2 页，共 3 件" in page and page.count('<span class="state') == 2
+    page = client.get("/reviews/tasks/?page=99").content.decode()
+    assert "第 2 / 2 页，共 3 件" in page and page.count('<span class="state') == 1
+    assert '<a href="?page=1">上一页</a>' in page
+
+
 def test_the_achievement_page_records_a_visit_and_states_the_presentation_rule(
     client, open_campaign, people
 ):
@@ -363,13 +394,13 @@ def test_the_judges_list_queries_do_not_grow(
 ):
     _tasks(panel, people, people.judge, 2)
     client.force_login(people.judge)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/reviews/tasks/")
     assert (
         response.content.decode().count('href="/reviews/tasks/') == 1 + 2
     )  # the nav link and each task
     _tasks(panel, people, people.judge, 6, start=2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/reviews/tasks/")
     assert response.content.decode().count('href="/reviews/tasks/') == 1 + 8
 
