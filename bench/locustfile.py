@@ -38,7 +38,8 @@ ATTACHMENT = (
 
 # The measured window starts when every user has logged in and set up (argon2 logins of 50
 # users take a while on 2 cores and are not what the scenario measures) and lasts BENCH_SECONDS;
-# requests outside it are recorded as "setup". Then the run stops.
+# requests outside it are recorded as "setup". Then the run stops. Each user's first request in
+# the window comes after one think time (see on_start), as every later one does.
 USERS = int(os.environ.get("BENCH_USERS", "1"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 WINDOW: dict[str, float] = {}
@@ -76,6 +77,10 @@ class BenchUser(HttpUser):
             gevent.spawn_later(SECONDS + 0.5, self.environment.runner.quit)
         while "start" not in WINDOW:
             gevent.sleep(0.1)
+        # Released together, the users would all click in the same instant: a burst of N
+        # requests that no real crowd makes and that the steady state never sees again. Each
+        # first thinks, as between any two of its requests.
+        gevent.sleep(self.wait_time())
 
     def setup(self) -> None:
         """What a user does before the measured window (after logging in)."""

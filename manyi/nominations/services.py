@@ -94,8 +94,11 @@ def transition(nomination: Nomination, action: str, *, by: User, comment: str = 
 
 
 def locked_for_update(nomination: Nomination) -> Nomination:
+    """The nomination read again under its row lock, with what the rules read of it. Only the
+    nomination's row is locked (`of`): locking the joined campaign and category rows as well
+    would make every save of every draft of a category wait for the others on PostgreSQL."""
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("campaign", "category", "organization")
         .get(pk=nomination.pk)
     )
@@ -126,7 +129,7 @@ def save_draft(
 ) -> Nomination:
     """Keep the form exactly as typed. Refused when the draft changed since `version` (the
     version the page was loaded with): the second writer is told, and keeps what they typed."""
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    nomination = locked_for_update(nomination)
     _ensure_editable(nomination, by)
     if version is not None and version != nomination.version:
         raise StaleDraft(

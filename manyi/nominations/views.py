@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from manyi.accounts.permissions import is_secretariat
-from manyi.campaigns.models import Campaign, Category
+from manyi.campaigns.models import Campaign, Category, Rubric
 from manyi.campaigns.phases import filing_window
 from manyi.nominations import services
 from manyi.nominations.forms import HonourForm, read_form
@@ -58,9 +58,19 @@ def my_nominations(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _context(nomination: Nomination, data: dict[str, str], *, filing: bool = False, **extra):
+def _context(
+    nomination: Nomination,
+    data: dict[str, str],
+    *,
+    filing: bool = False,
+    rubric: Rubric | None = None,
+    **extra,
+):
+    """What the form's page and its fragments show; `rubric`: the category's self-assessment
+    rubric tree when the caller has loaded it already."""
     spec = FORMS[nomination.category.kind]
-    rubric = rubric_for(nomination.category)
+    if rubric is None:
+        rubric = rubric_for(nomination.category)
     attachments = list(nomination.attachments.all()) if nomination.pk else []
     honours = list(nomination.honours.select_related("scan")) if nomination.pk else []
     assessment = assess(
@@ -111,11 +121,15 @@ def _save(request: HttpRequest, nomination: Nomination) -> HttpResponse:
                 request, "nominations/_stale.html", {"message": error.messages[0]}, status=409
             )
         messages.error(request, error.messages[0])
-        return render(
-            request, "nominations/form.html", _context(nomination, data, stale=True), status=409
-        )
+        context = _context(nomination, data, rubric=rubric, stale=True)
+        return render(request, "nominations/form.html", context, status=409)
     context = _context(
-        nomination, data, notices=notices, created=created, saved_at=timezone.localtime()
+        nomination,
+        data,
+        rubric=rubric,
+        notices=notices,
+        created=created,
+        saved_at=timezone.localtime(),
     )
     if request.htmx:
         response = render(request, "nominations/_autosave.html", context)
@@ -152,7 +166,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         and request.user.has_perm("nominations.change_nomination", nomination)
     ):
         return redirect("nominations:detail", pk=pk)
-    nomination = get_nomination_for_user(request.user, pk, edit=True)
     if request.method == "POST":
         return _save(request, nomination)
     return render(request, "nominations/form.html", _context(nomination, nomination.data))

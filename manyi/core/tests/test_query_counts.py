@@ -136,7 +136,7 @@ def test_nomination_edit_form(world, django_assert_num_queries):
     _get(
         world.client(world.applicant),
         f"/nominations/{nomination.pk}/",
-        11,
+        10,
         django_assert_num_queries,
         shows=world.last_attachment,
     )
