@@ -12,10 +12,14 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the objection form's rate limit counts in it)."""
+    """Each test starts with an empty cache (the objection form's rate limit counts in it) and
+    no rubric tree kept in memory."""
     from django.core.cache import cache
 
+    from manyi.campaigns.queries import forget_rubric_trees
+
     cache.clear()
+    forget_rubric_trees()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from manyi.audit.adminmixins import AuditedAdminMixin
 from manyi.campaigns.models import Band, Campaign, Category, Criterion, Rubric, RubricItem
 from manyi.campaigns.queries import spec_with_changes
 from manyi.campaigns.rubrics import validate_rubric
-from manyi.campaigns.services import ensure_rubric_editable, rubric_is_locked
+from manyi.campaigns.services import ensure_rubric_editable, revise, rubric_is_locked
 
 
 class CategoryInline(admin.TabularInline):
@@ -119,7 +119,24 @@ class RubricPartFormSet(forms.BaseInlineFormSet):
 
 
 class LockedRubricMixin(AuditedAdminMixin):
-    """No deletion of rubric parts once the campaign has filed nominations."""
+    """No deletion of rubric parts once the campaign has filed nominations; every change
+    revises the rubric (services.revise)."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        revise(_rubric_of(form.instance))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        rubric = None if isinstance(obj, Rubric) else _rubric_of(obj)
+        super().delete_model(request, obj)  # type: ignore[misc]
+        if rubric is not None:
+            revise(rubric)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        rubrics = [] if queryset.model is Rubric else [_rubric_of(obj) for obj in queryset]
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        for rubric in rubrics:
+            revise(rubric)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         campaign = _campaign_of(obj)

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.db import models
 from django.db.models import F, Q
@@ -180,6 +181,10 @@ class Rubric(models.Model):
     title = models.CharField(_("title"), max_length=100)
     edition = models.CharField(_("edition"), max_length=20)
     total_points = models.PositiveSmallIntegerField(_("full marks"), default=100)
+    # A new value at every change of the rubric or of its items, criteria and bands
+    # (services.revise): the key of the rubric trees kept in memory (queries.rubric_tree_of).
+    # Random, not a counter: a change rolled back leaves a value that never comes again.
+    revision = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("rubric")

@@ -26,6 +26,32 @@ def rubric_tree(rubric_id: int) -> Rubric:
     ).get(pk=rubric_id)
 
 
+# Rubric trees kept in this process, by (rubric id, revision): a rubric is read on every view
+# and autosave of a form and every scoring page, and changes rarely (never once a nomination is
+# filed). A changed rubric has a new revision, so a kept tree is never stale; a tree read while
+# the rubric changed is not kept. The trees are shared: read them, never change them.
+_TREES: dict[tuple[int, object], Rubric] = {}
+_KEPT = 64
+
+
+def rubric_tree_of(rubric: Rubric) -> Rubric:
+    """rubric_tree of a rubric row already read (its revision is the key): no query when kept."""
+    key = (rubric.pk, rubric.revision)
+    tree = _TREES.get(key)
+    if tree is None:
+        tree = rubric_tree(rubric.pk)
+        if tree.revision == rubric.revision:
+            if len(_TREES) >= _KEPT:
+                _TREES.clear()
+            _TREES[key] = tree
+    return tree
+
+
+def forget_rubric_trees() -> None:
+    """Drop the kept trees (tests; after a restore of the database)."""
+    _TREES.clear()
+
+
 def spec_from_rubric(rubric: Rubric) -> RubricSpec:
     """The plain form of a stored rubric, for the validator and for copying."""
     return RubricSpec(

@@ -1,6 +1,7 @@
 """State changes of campaigns, categories and rubrics."""
 
 import datetime
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,12 @@ def ensure_rubric_editable(campaign: Campaign) -> None:
         )
 
 
+def revise(rubric: Rubric) -> None:
+    """Mark a change of the rubric or of its parts: the trees kept in memory for its former
+    revision are no longer read (queries.rubric_tree_of). Every writer of a rubric calls it."""
+    Rubric.objects.filter(pk=rubric.pk).update(revision=uuid.uuid4())
+
+
 @transaction.atomic
 def install_rubric(campaign: Campaign, spec: RubricSpec) -> Rubric:
     """Write a rubric into a campaign, replacing one of the same code. Refused when the rubric
@@ -92,6 +99,7 @@ def install_rubric(campaign: Campaign, spec: RubricSpec) -> Rubric:
                 for band_position, b in enumerate(criterion_spec.bands, start=1)
             )
     Band.objects.bulk_create(bands)
+    revise(rubric)
     audit.record(None, "rubric.install", rubric, after={**audit.snapshot(rubric), "spec": spec})
     return rubric
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from manyi.campaigns.models import Category, Rubric
-from manyi.campaigns.queries import rubric_tree
+from manyi.campaigns.queries import rubric_tree_of
 from manyi.nominations import eligibility
 from manyi.nominations.formspecs import FORMS, FormSpec
 from manyi.nominations.models import Attachment, Nomination
@@ -34,7 +34,7 @@ def rubric_for(category: Category) -> Rubric | None:
     """The self-assessment rubric of a category, with items, criteria and bands (4 queries)."""
     if not category.rubric_id or category.kind not in {"individual", "team", "manager"}:
         return None
-    return rubric_tree(category.rubric_id)
+    return rubric_tree_of(category.rubric)
 
 
 def criteria_of(rubric: Rubric | None) -> list[tuple[int, str, int]]:

@@ -29,7 +29,7 @@ from manyi.accounts.models import Role, User
 from manyi.accounts.permissions import is_judge, is_secretariat
 from manyi.audit import services as audit
 from manyi.campaigns.models import Category, CategoryKind, Criterion, Rubric, RubricItem
-from manyi.campaigns.queries import rubric_tree
+from manyi.campaigns.queries import rubric_tree_of
 from manyi.campaigns.scoring import check_score
 from manyi.core.text import check_length
 from manyi.core.uploads import FileKind, check_upload
@@ -393,7 +393,7 @@ def judging_rubric(category: Category) -> Rubric | None:
         return None
     if not category.rubric_id:
         return None
-    return rubric_tree(category.rubric_id)
+    return rubric_tree_of(category.rubric)
 
 
 def criteria_with_items(rubric: Rubric | None) -> list[tuple[RubricItem, Criterion]]:

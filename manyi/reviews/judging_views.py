@@ -70,7 +70,7 @@ def get_task_for_judge(judge: User, pk: int) -> Nomination:
     404 otherwise, so a conflicted nomination stays unknown to the judge."""
     nomination = (
         visible_to_judge(Nomination.objects.all(), judge)
-        .select_related("campaign", "category", "organization")
+        .select_related("campaign", "category__rubric", "organization")
         .filter(pk=pk)
         .first()
     )

@@ -1,11 +1,15 @@
 """The secretariat edits rubrics in the admin: every edit is validated as the whole rubric
 would stand, and refused once the campaign has filed nominations."""
 
+import dataclasses
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from manyi.campaigns.models import Band, Criterion
+from manyi.campaigns.models import Band, Criterion, Rubric
+from manyi.campaigns.queries import rubric_tree_of, spec_from_rubric
+from manyi.campaigns.services import install_rubric
 from manyi.nominations.models import Nomination, NominationState
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +152,38 @@ def test_other_roles_cannot_enter_the_admin(client, people, campaign, persona):
     response = client.get(reverse("admin:campaigns_rubric_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def _bands(tree, criterion_pk: int) -> list[tuple[int, int]]:
+    return [
+        (band.low, band.high)
+        for item in tree.items.all()
+        for criterion in item.criteria.all()
+        if criterion.pk == criterion_pk
+        for band in criterion.bands.all()
+    ]
+
+
+def test_a_kept_rubric_tree_is_read_again_after_an_edit(
+    client, people, moral_criterion, django_assert_num_queries
+):
+    """The pages read rubric trees kept in memory by the rubric's revision: the next read after
+    an edit in the admin, or a new install of the rubric, sees the change."""
+    rubric_id = moral_criterion.item.rubric_id
+    tree = rubric_tree_of(Rubric.objects.get(pk=rubric_id))
+    row = Rubric.objects.get(pk=rubric_id)
+    with django_assert_num_queries(0):
+        assert rubric_tree_of(row) is tree
+    client.force_login(people.secretariat)
+    url = reverse("admin:campaigns_criterion_change", args=[moral_criterion.pk])
+    assert (
+        client.post(url, criterion_form(moral_criterion, band1=(1, 5), band2=(6, 8))).status_code
+        == 302
+    )
+    edited = rubric_tree_of(Rubric.objects.get(pk=rubric_id))
+    assert _bands(edited, moral_criterion.pk) == [(1, 5), (6, 8), (9, 10)]
+    # The whole rubric installed again (as load_campaign does), with another title.
+    rubric = Rubric.objects.get(pk=rubric_id)
+    spec = dataclasses.replace(spec_from_rubric(edited), title="新版标题")
+    install_rubric(rubric.campaign, spec)
+    assert rubric_tree_of(Rubric.objects.get(pk=rubric_id)).title == "新版标题"
