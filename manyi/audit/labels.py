@@ -33,6 +33,7 @@ DEEDS = {
     "admin_add": "在管理后台添加",
     "admin_change": "在管理后台修改",
     "admin_delete": "在管理后台删除",
+    "admin_set_password": "在管理后台设置密码",
     "copy": "复制",
     "create": "创建",
     "decide": "处理",

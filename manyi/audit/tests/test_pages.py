@@ -166,3 +166,23 @@ def test_a_rubric_edit_in_the_admin_is_recorded(client, people, campaign):
         ({"low": 7}, {"low": 6}),
     ]
     assert {e.actor_id for e in changed} == {people.secretariat.pk}
+
+
+def test_account_edits_in_the_admin_are_recorded_without_the_password(client, people):
+    client.force_login(people.secretariat)
+    response = client.post(
+        reverse("admin:accounts_organization_add"),
+        {"name": "新建供电公司", "kind": people.employer.kind, "committee_scope": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = AuditEvent.objects.get(action="organization.admin_add")
+    assert added.after["name"] == "新建供电公司"
+    url = reverse("admin:auth_user_password_change", args=[people.applicant.pk])
+    response = client.post(
+        url, {"password1": "Qz8!long-pass-2018", "password2": "Qz8!long-pass-2018"}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="user.admin_set_password")
+    assert event.object_id == str(people.applicant.pk)
+    assert "Qz8" not in str(event.before) + str(event.after)
+    assert "pbkdf2" not in str(event.after) and "md5" not in str(event.after)
