@@ -31,6 +31,7 @@ from manyi.nominations.queries import Assessment, assess, criteria_of, rubric_fo
 from manyi.nominations.validation import split_names
 from manyi.nominations.workflow import STEPS
 from manyi.privacy.consents import missing_consents
+from manyi.privacy.masking import for_the_record
 from manyi.privacy.services import record_filing_consents
 
 
@@ -145,7 +146,12 @@ def save_draft(
     nomination.version += 1
     nomination.save(update_fields=["data", "title", "version", "updated_at"])
     audit.record(
-        by, "nomination.save_draft", nomination, before=before, after=data, if_changed=True
+        by,
+        "nomination.save_draft",
+        nomination,
+        before=for_the_record(spec, before),
+        after=for_the_record(spec, data),
+        if_changed=True,
     )
     return nomination
 
@@ -306,7 +312,8 @@ def file_nomination(nomination: Nomination, *, by: User, ip: str | None = None) 
     nomination.title = data.get(spec.name_field, "").strip()[:200]
     nomination.correction_deadline = None
     nomination.save()
-    audit.record(by, "nomination.file_record", nomination, after=audit.snapshot(nomination))
+    filed = {**audit.snapshot(nomination), "data": for_the_record(spec, nomination.data)}
+    audit.record(by, "nomination.file_record", nomination, after=filed)
     return transition(nomination, "resubmit" if resubmitting else "file", by=by)
 
 

@@ -117,3 +117,26 @@ def test_the_judge_scoring_page_leaves_the_sensitive_fields_out(client):
     assert nomination.data["achievement_name"] in page
     assert "保密路8号" not in page
     assert "13711112222" not in page and "137****2222" not in page
+
+
+def test_the_audit_trail_keeps_no_sensitive_value_of_a_draft(people, open_campaign):
+    """Autosaves are recorded with what changed; a sensitive value only as a keyed digest, so
+    a change still shows and the value does not (the trail outlives erasure)."""
+    from manyi.audit.models import AuditEvent
+    from manyi.nominations import services
+
+    category = open_campaign.categories.get(kind="manager")
+    draft = services.start_nomination(category, by=people.applicant)
+    draft = services.save_draft(draft, SAMPLE, by=people.applicant)
+    services.save_draft(
+        draft, {**SAMPLE, "mobile": "13800001111", "education": "硕士"}, by=people.applicant
+    )
+    first, second = AuditEvent.objects.filter(action="nomination.save_draft").order_by("pk")
+    recorded = str(first.after) + str(second.before) + str(second.after)
+    for value in ("汉族", "中共党员", "13912345678", "13800001111", "wang@example.com", "友好路"):
+        assert value not in recorded
+    assert first.after["name"] == "王小满"  # not sensitive: kept as typed
+    assert first.after["mobile"].startswith("***#")
+    assert set(second.after) == {"mobile", "education"}  # what changed, and only that
+    assert second.before["mobile"] != second.after["mobile"]
+    assert second.after["education"] == "硕士"
