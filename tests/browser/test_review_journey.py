@@ -97,6 +97,11 @@ def test_one_campaign_end_to_end_with_the_demo_accounts(page: Page, screenshot, 
 
     # The secretariat's formal check: the checklist comes filled from the record.
     log_in(page, "secretariat")
+    # Its rarer pages sit behind 更多 (a <details>): opened, they are links like the others.
+    page.locator("nav summary", has_text="更多").click()
+    screenshot("review-0-nav-more")
+    page.locator("nav").get_by_role("link", name="审计日志").click()
+    expect(page.locator("h1")).to_have_text("审计日志")
     page.get_by_role("link", name="形式审查").first.click()
     page.get_by_role("link", name="审查", exact=True).click()
     screenshot("review-2-formal-check")
