@@ -14,7 +14,11 @@ What is erased, for a person (a user account):
 - the account: deactivated, no usable password, name, login, e-mail and mobile replaced.
 - consents are kept as proof (what text, when), with the name and address removed.
 
-Kept whole: scores, self-scores, reviews, rankings, decisions, transitions, award numbers.
+- the words others wrote about them — judges' opinions, recommendation opinions, formal-check
+  notes, reasons of returns and releases, mystery visits, objections and their investigation —
+  are kept, with every name of the person (and of their team's members) replaced by 已删除.
+
+Kept whole: scores, self-scores, review states, rankings, decisions, transitions, award numbers.
 The locked fields' trigger (nominations migration 0004) lets the one UPDATE that sets
 `erased_at` replace the members.
 """
@@ -34,10 +38,18 @@ from manyi.audit.services import record
 from manyi.campaigns.phases import chinese_date
 from manyi.core.models import Notification, OutboxMessage
 from manyi.nominations.formspecs import FORMS, FieldType
-from manyi.nominations.models import Attachment, Honour, Nomination, Signature
+from manyi.nominations.models import Attachment, Honour, Nomination, Signature, Transition
 from manyi.privacy.consents import PERSON_KINDS, retention_years
 from manyi.privacy.models import Consent
-from manyi.reviews.models import Award, Objection
+from manyi.reviews.models import (
+    Assignment,
+    Award,
+    Endorsement,
+    FormalCheck,
+    MysteryVisit,
+    Objection,
+    Review,
+)
 
 ERASED = "已删除"
 # What erasure keeps in a form's data: scores, declared conditions, coaching ticks, consents.
@@ -122,6 +134,7 @@ def erase_personal_data(user: User, *, by: User, today: datetime.date | None = N
         Nomination.objects.select_for_update().select_related("category").filter(applicant=user)
     )
     ids = [n.pk for n in nominations]
+    _scrub_names(ids, _names_of(user, nominations))
     for nomination in nominations:
         kind = nomination.category.kind
         nomination.data = erased_data(kind, nomination.data)
@@ -168,6 +181,47 @@ def erase_personal_data(user: User, *, by: User, today: datetime.date | None = N
     # The trail keeps that it happened and how much, never what was erased.
     record(by, "privacy.erase", user, after=dataclasses.asdict(erasure), nomination=None)
     return erasure
+
+
+# The free texts others wrote about a nomination, by model: erasure keeps them, without names.
+FREE_TEXTS = (
+    (Review, ("comment",)),
+    (Endorsement, ("opinion",)),
+    (FormalCheck, ("notes",)),
+    (Assignment, ("released_reason",)),
+    (MysteryVisit, ("place", "finding")),
+    (Objection, ("grounds", "investigation")),
+    (Transition, ("comment",)),
+)
+
+
+def _names_of(user: User, nominations: list[Nomination]) -> list[str]:
+    """Every name under which the person (or a member of their team) appears, longest first;
+    single characters are left alone (they would erase half of any text)."""
+    names = {user.display_name, f"{user.last_name}{user.first_name}"}
+    for nomination in nominations:
+        if nomination.category.kind in PERSON_KINDS:
+            names |= {nomination.title, nomination.locked_name}
+            names.add(nomination.data.get(FORMS[nomination.category.kind].name_field, ""))
+        names |= set(nomination.locked_members)
+    kept = {name.strip() for name in names if name and len(name.strip()) >= 2}
+    return sorted(kept - {ERASED}, key=len, reverse=True)
+
+
+def _scrub_names(ids: list[int], names: list[str]) -> None:
+    if not names:
+        return
+    for model, fields in FREE_TEXTS:
+        changed = []
+        for row in model.objects.filter(nomination_id__in=ids).only("pk", *fields):
+            texts = {f: getattr(row, f) for f in fields}
+            for name in names:
+                texts = {f: text.replace(name, ERASED) for f, text in texts.items()}
+            if texts != {f: getattr(row, f) for f in fields}:
+                for f, text in texts.items():
+                    setattr(row, f, text)
+                changed.append(row)
+        model.objects.bulk_update(changed, fields)
 
 
 def _forget_logins(username: str) -> None:

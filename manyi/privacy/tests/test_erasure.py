@@ -16,7 +16,7 @@ from manyi.nominations.models import Attachment, Nomination, Signature
 from manyi.privacy import erasure
 from manyi.privacy.erasure import ERASED, erasable_on, erase_personal_data
 from manyi.privacy.models import Consent
-from manyi.reviews.models import Award, Review, Score
+from manyi.reviews.models import Award, Endorsement, Review, Score
 from manyi.reviews.ranking import ranking
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,26 @@ def test_the_audit_trail_keeps_that_an_erasure_happened_not_what_was_erased(peop
         "consents": expected_consents,
     }
     assert "王小满" not in str(event.before) + str(event.after) + event.object_repr
+
+
+def test_opinions_about_the_person_are_kept_without_their_name():
+    load_demo()
+    applicant = User.objects.get(username="applicant")
+    secretariat = User.objects.get(username="secretariat")
+    individual = Nomination.objects.get(applicant=applicant, category__kind="individual")
+    name = individual.title
+    review = Review.objects.filter(nomination=individual).first()
+    review.comment = f"{name}同志服务热情，{name}的事迹突出。"
+    review.save(update_fields=["comment"])
+    other = Review.objects.exclude(nomination__applicant=applicant).exclude(comment="").first()
+    other_comment = other.comment
+    endorsement = Endorsement.objects.get(nomination=individual)
+    endorsement.opinion = f"同意推荐{name}。"
+    endorsement.save(update_fields=["opinion"])
+    erase_personal_data(applicant, by=secretariat, today=LATER)
+    review.refresh_from_db()
+    assert review.comment == f"{ERASED}同志服务热情，{ERASED}的事迹突出。"
+    endorsement.refresh_from_db()
+    assert endorsement.opinion == f"同意推荐{ERASED}。"
+    other.refresh_from_db()
+    assert other.comment == other_comment  # others' nominations untouched
