@@ -1,9 +1,11 @@
 """The secretariat's admin for the review's settings and records. Records that the workflow
 writes (endorsements, checks, reviews, decisions, awards) are read-only here: they change only
-through the services, which record who did what."""
+through the services, which record who did what. The settings edited here (quotas, the
+working-day calendar, coaching ties that make judges step aside) go to the audit trail."""
 
 from django.contrib import admin
 
+from manyi.audit.adminmixins import AuditedAdminMixin
 from manyi.core.admin import ReadOnlyAdmin
 from manyi.reviews.models import (
     Award,
@@ -20,21 +22,21 @@ from manyi.reviews.models import (
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["organization", "category", "places", "campaign"]
     list_filter = ["campaign", "category__kind"]
     list_select_related = ["organization", "category", "campaign"]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["day", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "day"
 
 
 @admin.register(Coaching)
-class CoachingAdmin(admin.ModelAdmin):
+class CoachingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["coach", "request"]
     list_select_related = ["coach", "request"]
 

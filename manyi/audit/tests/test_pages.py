@@ -14,6 +14,7 @@ from manyi.audit import services as audit
 from manyi.audit.models import AuditEvent
 from manyi.campaigns.models import Criterion
 from manyi.campaigns.tests.test_admin import criterion_form
+from manyi.nominations.models import Nomination
 
 pytestmark = pytest.mark.django_db
 URL = "/audit/"
@@ -186,3 +187,21 @@ def test_account_edits_in_the_admin_are_recorded_without_the_password(client, pe
     assert event.object_id == str(people.applicant.pk)
     assert "Qz8" not in str(event.before) + str(event.after)
     assert "pbkdf2" not in str(event.after) and "md5" not in str(event.after)
+
+
+def test_a_coaching_tie_added_in_the_admin_is_recorded(client, people, campaign):
+    """A coaching tie makes a judge step aside: who added it is on the trail."""
+    request = Nomination.objects.create(
+        campaign=campaign,
+        category=campaign.categories.get(kind="coaching_request"),
+        applicant=people.applicant,
+        organization=people.employer,
+    )
+    client.force_login(people.secretariat)
+    response = client.post(
+        reverse("admin:reviews_coaching_add"), {"coach": people.judge.pk, "request": request.pk}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = AuditEvent.objects.get(action="coaching.admin_add")
+    assert added.actor_id == people.secretariat.pk
+    assert added.after["coach_id"] == people.judge.pk
