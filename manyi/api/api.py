@@ -10,22 +10,22 @@ presented and not usable is refused with 401 even if a session is also present.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Path, Query, Router, Status
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from manyi.accounts.models import Organization, User
 from manyi.accounts.permissions import is_judge, is_secretariat
 from manyi.api import errors
+from manyi.api.access import ID, deny_unless, user_of
 from manyi.api.errors import ERRORS, PUBLIC_ERRORS, Refused, TokenRefused
+from manyi.api.files import files
 from manyi.api.schemas import (
-    MAX_ID,
     AssignmentOut,
     CampaignOut,
     CategoryOut,
@@ -95,18 +95,6 @@ api = NinjaAPI(
     renderer=ReadableJSON(),
 )
 errors.install(api)
-
-ID = Path(..., ge=1, le=MAX_ID)
-
-
-def user_of(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
-
-
-def _deny_unless(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
 
 # --- campaigns, categories, rubrics: public, as the published rules of the selection ----------
 
@@ -204,7 +192,7 @@ NO_ORGANIZATIONS = "只有秘书处可以查看组织名录。"
     "/organizations", response={200: list[OrganizationOut], **ERRORS}, summary="组织名录（秘书处）"
 )
 def list_organizations(request: HttpRequest):
-    _deny_unless(user_of(request).has_perm("accounts.view_organization"), NO_ORGANIZATIONS)
+    deny_unless(user_of(request).has_perm("accounts.view_organization"), NO_ORGANIZATIONS)
     return Organization.objects.order_by("name", "pk")
 
 
@@ -214,7 +202,7 @@ def list_organizations(request: HttpRequest):
     summary="组织（秘书处）",
 )
 def get_organization(request: HttpRequest, organization_id: int = ID):
-    _deny_unless(user_of(request).has_perm("accounts.view_organization"), NO_ORGANIZATIONS)
+    deny_unless(user_of(request).has_perm("accounts.view_organization"), NO_ORGANIZATIONS)
     return get_object_or_404(Organization, pk=organization_id)
 
 
@@ -425,7 +413,7 @@ def perform_transition(request: HttpRequest, payload: TransitionIn, nomination_i
     if step is None:
         raise Refused(422, "unknown_action", "没有这一操作。", {"actions": sorted(STEPS)})
     if step.actor not in actors(user, nomination):
-        _deny_unless(False, f"您不能对此申报进行“{step.label}”操作。")
+        deny_unless(False, f"您不能对此申报进行“{step.label}”操作。")
     move = MOVES.get(step.action)
     if move is None:
         raise Refused(
@@ -452,7 +440,7 @@ JUDGES_ONLY = "只有评审专家可以评审。"
 
 def _task(request: HttpRequest, nomination_id: int) -> tuple[User, Nomination]:
     user = user_of(request)
-    _deny_unless(is_judge(user), JUDGES_ONLY)
+    deny_unless(is_judge(user), JUDGES_ONLY)
     return user, get_task_for_judge(user, nomination_id)
 
 
@@ -492,7 +480,7 @@ def _review(nomination: Nomination, judge: User) -> dict[str, Any]:
 def list_assignments(request: HttpRequest):
     """The judge's own tasks (their active assignments, minus any conflict of interest)."""
     user = user_of(request)
-    _deny_unless(is_judge(user), JUDGES_ONLY)
+    deny_unless(is_judge(user), JUDGES_ONLY)
     return [
         {
             "nomination_id": n.pk,
@@ -564,7 +552,7 @@ def _shown(value) -> str | None:
 )
 def get_ranking(request: HttpRequest, category_id: int = ID):
     """A category's ranking, best first, with exact aggregates shown to 2 decimal places."""
-    _deny_unless(is_secretariat(user_of(request)), results.SECRETARIAT_ONLY)
+    deny_unless(is_secretariat(user_of(request)), results.SECRETARIAT_ONLY)
     category = get_object_or_404(
         Category.objects.select_related("campaign").exclude(kind=CategoryKind.COACHING_REQUEST),
         pk=category_id,
@@ -644,5 +632,5 @@ def public_results(request: HttpRequest, filters: Query[ResultsFilter]):
     }
 
 
-for router in (catalogue, organizations, nominations, judging_router, rankings, public):
+for router in (catalogue, organizations, nominations, files, judging_router, rankings, public):
     api.add_router("", router)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from manyi.nominations.models import NominationState
+from manyi.nominations.models import HonourLevel, NominationState
 
 MAX_ID = 2_147_483_647  # larger ids exist nowhere, and overflow SQLite's integers
 MAX_TEXT = 20_000  # characters of one input (as the nomination form reads them)
@@ -262,3 +262,34 @@ class ResultsOut(Schema):
 
 class ResultsFilter(Schema):
     year: int | None = Field(None, ge=1900, le=9999)
+
+
+# --- files of a nomination --------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    slot: str
+    name: str
+    kind: str
+    size: int
+    characters: int | None
+    uploaded_at: datetime.datetime
+
+
+class HonourIn(Schema):
+    """何时、何地受过何种奖励（附复印件）: sent as multipart form fields with the scan."""
+
+    awarded_on: datetime.date
+    issuer: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
+    level: Literal[tuple(HonourLevel.values)]  # type: ignore[valid-type]
+
+
+class HonourOut(Schema):
+    id: int
+    awarded_on: datetime.date
+    issuer: str
+    name: str
+    level: str
+    scan: AttachmentOut

@@ -12,12 +12,13 @@ The routes are read from ninja's own OpenAPI document, so a new route without a 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 
 from manyi.api.api import api
-from manyi.api.tests.conftest import World
+from manyi.api.tests.conftest import Multipart, World
 from manyi.core.tests.test_permission_matrix import (
     APPLICANTS,
     EVERYONE,
@@ -30,6 +31,8 @@ from manyi.core.tests.test_permission_matrix import (
     SIGNED_IN,
     snapshot,
 )
+from manyi.nominations import services as filing
+from manyi.testing import png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +56,23 @@ def individual(w: World) -> dict[str, Any]:
 
 def achievement(w: World) -> dict[str, Any]:
     return {"nomination_id": w.s.achievement.pk}
+
+
+HONOUR = {"awarded_on": "2017-05-01", "issuer": "自治区总工会", "name": "服务标兵", "level": "unit"}
+
+
+def new_attachment(w: World):
+    """A file of the owner's draft, made for one case (a case that may delete it)."""
+    return filing.add_attachment(w.s.draft, "evidence", png_upload(), by=w.s.draft.applicant)
+
+
+def new_honour(w: World):
+    return filing.add_honour(
+        w.s.draft,
+        **HONOUR | {"awarded_on": date(2017, 5, 1)},
+        scan=png_upload(),
+        by=w.s.draft.applicant,
+    )
 
 
 # fmt: off
@@ -87,6 +107,19 @@ API_MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("POST", "/nominations/{nomination_id}/file"): Route(OWNER, draft, lambda w: {}),
     ("GET", "/nominations/{nomination_id}/transitions"): Route(SEES_FILING, individual),
+    # files of a nomination: read as the nomination, changed by the owner of a draft only
+    ("GET", "/nominations/{nomination_id}/attachments"): Route(SEES_FILING, individual),
+    ("POST", "/nominations/{nomination_id}/attachments/{slot}"): Route(
+        OWNER, lambda w: {**draft(w), "slot": "evidence"}, lambda w: Multipart(file=png_upload())
+    ),
+    ("DELETE", "/attachments/{attachment_id}"): Route(
+        OWNER, lambda w: {"attachment_id": new_attachment(w).pk}
+    ),
+    ("GET", "/nominations/{nomination_id}/honours"): Route(SEES_FILING, individual),
+    ("POST", "/nominations/{nomination_id}/honours"): Route(
+        OWNER, draft, lambda w: Multipart(HONOUR, scan=png_upload())
+    ),
+    ("DELETE", "/honours/{honour_id}"): Route(OWNER, lambda w: {"honour_id": new_honour(w).pk}),
     ("POST", "/nominations/{nomination_id}/transitions"): Route(
         OWNER, lambda w: {"nomination_id": w.s.team.pk}, lambda w: {"action": "withdraw"}
     ),
@@ -139,7 +172,7 @@ def test_api_permission(world, method, path, persona):
 
     status = response.status_code
     assert status < 500, f"{method} {url} by {persona}: {status}"
-    payload = response.json()
+    payload = None if status == 204 else response.json()
     if persona in route.allowed:
         refused_by_rule = method != "GET" and status in (409, 422)
         assert 200 <= status < 300 or refused_by_rule, f"{method} {url} by {persona}: {payload}"

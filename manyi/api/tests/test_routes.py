@@ -2,12 +2,16 @@
 through the services the pages use (the refusals per persona: test_api_matrix.py)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from manyi.accounts.models import User
+from manyi.api.tests.conftest import Multipart
+from manyi.api.tests.test_api_matrix import HONOUR
 from manyi.campaigns.models import Category
-from manyi.demo.samples import attach_requirements, valid_form
-from manyi.nominations.models import Nomination, NominationState, Transition
+from manyi.demo.samples import valid_form
+from manyi.nominations.models import Attachment, Honour, Nomination, NominationState, Transition
 from manyi.reviews.models import Review, ReviewState
+from manyi.testing import docx_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -170,14 +174,63 @@ def test_create_update_and_file_a_draft(world):
     pk = created.json()["id"]
     version = created.json()["version"]
     updated = client.put(f"{V1}/nominations/{pk}", {"version": version, "data": data})
-    attach_requirements(Nomination.objects.get(pk=pk), applicant)  # uploads: on the pages
+    honour = client.post(
+        f"{V1}/nominations/{pk}/honours",
+        Multipart(HONOUR, scan=png_upload("荣誉证书.png")),
+    )
+    evidence = client.post(
+        f"{V1}/nominations/{pk}/attachments/evidence", Multipart(file=docx_upload(120))
+    )
     filed = client.post(f"{V1}/nominations/{pk}/file")
+
+    assert honour.status_code == 201, honour.json()
+    assert honour.json()["scan"]["name"] == "荣誉证书.png"
+    assert (evidence.status_code, evidence.json()["characters"]) == (201, 120), evidence.json()
+    listed = client.get(f"{V1}/nominations/{pk}/attachments").json()
+    assert {a["slot"] for a in listed} == {"honour_scan", "evidence"}
 
     assert (created.status_code, created.json()["state"]) == (201, "draft")
     assert created.json()["data"] == {"name": "王"}
     assert (updated.status_code, updated.json()["version"]) == (200, version + 1)
     assert (filed.status_code, filed.json()["state"]) == (200, "filed"), filed.json()
     assert Transition.objects.filter(nomination_id=pk, action="file", by=applicant).exists()
+
+
+def test_a_file_refused_by_its_content_or_slot_says_why_and_keeps_nothing(world):
+    client = world.client("applicant")
+    pk = world.s.draft.pk
+    before = Attachment.objects.count()
+    fake = client.post(
+        f"{V1}/nominations/{pk}/attachments/evidence",
+        Multipart(file=SimpleUploadedFile("scan.png", b"MZ\x90\x00 not an image", "image/png")),
+    )
+    assert fake.status_code == 422
+    assert fake.json()["code"] != "invalid_input" and "文件" in fake.json()["message"]
+    slot = client.post(f"{V1}/nominations/{pk}/attachments/nope", Multipart(file=png_upload()))
+    assert (slot.status_code, slot.json()["code"]) == (404, "no_slot")
+    assert slot.json()["details"]["slots"] == ["evidence"]
+    missing = client.post(f"{V1}/nominations/{pk}/attachments/evidence", Multipart())
+    assert missing.status_code == 422 and missing.json()["code"] == "invalid_input"
+    date = client.post(
+        f"{V1}/nominations/{pk}/honours",
+        Multipart(HONOUR | {"awarded_on": "2017年13月"}, scan=png_upload()),
+    )
+    assert date.status_code == 422 and date.json()["code"] == "invalid_input"
+    assert Attachment.objects.count() == before
+
+
+def test_the_owner_deletes_a_file_and_an_honour_of_a_draft(world):
+    client = world.client("applicant")
+    pk = world.s.draft.pk
+    added = client.post(f"{V1}/nominations/{pk}/attachments/evidence", Multipart(file=png_upload()))
+    honour = client.post(f"{V1}/nominations/{pk}/honours", Multipart(HONOUR, scan=png_upload()))
+    assert client.request("DELETE", f"{V1}/attachments/{added.json()['id']}").status_code == 204
+    scan = honour.json()["scan"]["id"]
+    refused = client.request("DELETE", f"{V1}/attachments/{scan}")
+    assert refused.status_code == 422  # a certificate scan goes with its honour
+    assert client.request("DELETE", f"{V1}/honours/{honour.json()['id']}").status_code == 204
+    assert not Attachment.objects.filter(pk__in=[added.json()["id"], scan]).exists()
+    assert not Honour.objects.filter(pk=honour.json()["id"]).exists()
 
 
 def test_update_with_an_old_version_is_a_conflict_and_saves_nothing(world):
