@@ -1,42 +1,47 @@
 """Reading filled forms (附件2-7, .docx) back into form data: the Word files we write
 (documents.docx) and the same forms filled by hand in Word or WPS.
 
-Safety first: the file is checked by `open_docx_safely` (zip bombs, macros, encryption) and its
-document part is inflated with a hard cap by `docx_document_xml` (which refuses a DOCTYPE)
-before python-docx's parser reads it; no other part is parsed. The kind is the form's own
-title. The table is walked in reading order, a merged cell once; labels are matched with all
-white space removed (民 族 → 民族), in the form's printed order, so a label printed twice
-(附件7 电话, 邮箱) is told apart by its place.
+The file is opened safely by `docxreading.load` (zip bombs, macros, encryption, DOCTYPE
+refused; only the document part parsed). The kind is the form's own title. The table is walked
+in reading order, a merged cell once; labels are matched with all white space removed
+(民 族 → 民族), in the form's printed order, so a label printed twice (附件7 电话, 邮箱) is told
+apart by its place.
 
 What is read: every FormSpec field (plain label/value pairs, a long text under its heading,
 ticked boxes ☑ ■ √ against 口 □ ☐, the cells that hold several fields such as 所在单位主管部门,
 班组人员构成 and 调查时间), and 附件7's coaching items. What is not: the honours box, signatures,
 seals and dates written by hand.
 
-Self-assessment sheets (附件1-1/1-2/1-3) are read too, alone (kind `self_assessment_<kind>`) or
-after their form in one file (the bundle manyi prints): the score written beside each criterion,
-keyed by the criterion's name without white space, and the written total (自评总分, 自评得分),
-which must be the sum of the scores.
+Self-assessment sheets (附件1-1/1-2/1-3) are read too, alone or after their form in one file,
+by selfassessment.py.
 """
 
 import io
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, cached_property
 from pathlib import Path
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
-from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
-from docx.oxml.parser import parse_xml
-from docx.table import Table, _Cell
-from lxml import etree
+from docx.table import Table
 
 from manyi.core import formats
-from manyi.core.uploads import READ_ERRORS, docx_document_xml
+from manyi.documents.docxreading import (
+    COLONS,
+    WHITE,
+    Reading,
+    label_pattern,
+    load,
+    squeeze,
+    text_of,
+    unique_cells,
+)
+from manyi.documents.selfassessment import (
+    SELF_ASSESSMENT_PREFIX,
+    SELF_ASSESSMENT_TITLES,
+    find_self_assessment,
+    read_self_assessment,
+)
 from manyi.nominations.formspecs import (
     COACHING_OTHER_LABEL,
     COACHING_OTHER_NOTE,
@@ -58,10 +63,8 @@ from manyi.nominations.validation import (
 TICKS = frozenset("☑■√✓✔☒▣")
 UNTICKS = frozenset("口□☐")
 MARKS = TICKS | UNTICKS
-COLONS = ":："
 BRACKETS = ("（", "(")
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a filled form is a few hundred KB
-WHITE = re.compile(r"\s+")
 NUMERIC = frozenset(
     {
         FieldType.AGE,
@@ -75,47 +78,6 @@ NUMERIC = frozenset(
         FieldType.DATE,
     }
 )
-
-
-def squeeze(text: str) -> str:
-    """The text with all white space removed (including U+3000 and line breaks)."""
-    return WHITE.sub("", text)
-
-
-@cache  # labels are the forms' own: a few hundred
-def _label_pattern(label: str) -> str:
-    """A label as a regex that lets white space sit between its characters."""
-    return r"\s*".join(re.escape(ch) for ch in squeeze(label))
-
-
-@dataclass
-class Reading:
-    """What one file says: its kind (a CategoryKind code), its fields keyed by the form's own
-    label without inner spaces (numbers as numbers, dates as YYYY-MM-DD, names as a list),
-    `data` the same as strings keyed by field code (what a draft stores), and the problems
-    found, in Chinese."""
-
-    file: str
-    kind: str | None = None
-    fields: dict[str, object] = field(default_factory=dict)
-    data: dict[str, str] = field(default_factory=dict)
-    codes: dict[str, str] = field(default_factory=dict)  # label key → field code
-    problems: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # labels of the fields not found
-    scores: dict[str, int] = field(default_factory=dict)  # criterion key → self-score
-
-    @property
-    def ok(self) -> bool:
-        return self.kind is not None and not self.problems
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "kind": self.kind,
-            "ok": self.ok,
-            "fields": self.fields,
-            "problems": self.problems,
-        }
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -153,38 +115,6 @@ def label_keys(spec: FormSpec) -> dict[str, str]:
 # --- the document ----------------------------------------------------------------------------
 
 
-class _Body(DocxDocument):
-    """A .docx's body as python-docx reads it (paragraphs, tables, cells), parsed from
-    word/document.xml alone: no other part of the file is parsed (styles, settings, themes,
-    numbering), which the reader never looks at. Its paragraphs and tables are listed once:
-    python-docx builds new objects on every `document.tables`, losing what is cached on them
-    (`grid_rows`, `text_of`)."""
-
-    def __init__(self, element) -> None:
-        super().__init__(element, None)  # type: ignore[arg-type]  # no package: nothing to save
-
-    @cached_property
-    def paragraphs(self):  # type: ignore[override]
-        return super().paragraphs
-
-    @cached_property
-    def tables(self):  # type: ignore[override]
-        return super().tables
-
-
-def _load(f: BinaryIO, name: str):
-    """The document's body, parsed only after `docx_document_xml` found the zip safe
-    (`open_docx_safely`), inflated its body with a hard cap and refused any DOCTYPE; parsed
-    by python-docx's parser, which resolves no entity and loads nothing."""
-    content = docx_document_xml(f, name=name)
-    try:
-        return _Body(parse_xml(content))
-    except (*READ_ERRORS, KeyError, etree.XMLSyntaxError) as error:
-        raise ValidationError(
-            f"无法读取 Word 文件“{name}”：文件已损坏或不是 .docx 文档。"
-        ) from error
-
-
 def find_kind(document) -> str | None:
     """The kind whose title the document prints first (paragraphs, then the first cells)."""
     titles = {squeeze(spec.title): kind for kind, spec in FORMS.items()}
@@ -201,75 +131,6 @@ def find_kind(document) -> str | None:
             if title in key and len(key) <= len(title) + 12:
                 return kind
     return None
-
-
-# The grid read with lxml directly, as python-docx's CT_Row.grid_before, CT_Tc.grid_span and
-# CT_Tc.vMerge read it, without their per-access overhead (a third of reading a form).
-W_TR, W_TC, W_TRPR, W_TCPR = qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:tcPr")
-W_GRID_BEFORE, W_GRID_SPAN, W_VMERGE, W_VAL = (
-    qn("w:gridBefore"),
-    qn("w:gridSpan"),
-    qn("w:vMerge"),
-    qn("w:val"),
-)
-
-
-def _val(element, properties: str, tag: str, default: int) -> int:
-    """The integer w:val of ./properties/tag (gridBefore, gridSpan), or the default."""
-    found = element.find(properties)
-    found = found.find(tag) if found is not None else None
-    return default if found is None else int(found.get(W_VAL))
-
-
-def grid_rows(table: Table) -> list[list[_Cell]]:
-    """The table's rows as python-docx's `row.cells` gives them (a merged cell repeated in
-    every grid position it covers), built in one pass over the XML: `row.cells` looks up the
-    cell above for every vertically merged cell, which costs more than reading the file.
-    Kept on the table, which the importer does not change."""
-    cached = getattr(table, "_manyi_grid", None)
-    if cached is not None:
-        return cached
-    rows: list[list[_Cell]] = []
-    above: dict[int, _Cell] = {}
-    for tr in table._tbl.iterchildren(W_TR):
-        row: list[_Cell] = []
-        col = _val(tr, W_TRPR, W_GRID_BEFORE, 0)
-        for tc in tr.iterchildren(W_TC):
-            span = _val(tc, W_TCPR, W_GRID_SPAN, 1)
-            merge = tc.find(W_TCPR)
-            merge = merge.find(W_VMERGE) if merge is not None else None
-            # w:vMerge without w:val continues the cell above (ST_Merge's default)
-            continues = merge is not None and merge.get(W_VAL, "continue") == "continue"
-            cell = above.get(col) if continues else None
-            if cell is None:
-                cell = _Cell(tc, table)
-            for k in range(span):
-                row.append(cell)
-                above[col + k] = cell
-            col += span
-        rows.append(row)
-    table._manyi_grid = rows  # type: ignore[attr-defined]
-    return rows
-
-
-def text_of(cell: _Cell) -> str:
-    """A cell's text, read once (python-docx reads it from the XML on every access)."""
-    text = getattr(cell, "_manyi_text", None)
-    if text is None:
-        text = cell._manyi_text = cell.text  # type: ignore[attr-defined]
-    return text
-
-
-def unique_cells(table: Table) -> list[_Cell]:
-    """The cells in reading order, a merged cell once (told apart by the XML element)."""
-    seen: set[int] = set()
-    cells = []
-    for row in grid_rows(table):
-        for cell in row:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                cells.append(cell)
-    return cells
 
 
 def _form_table(document, spec: FormSpec) -> Table | None:
@@ -291,7 +152,7 @@ def _ticked(text: str, option: str) -> bool | None:
     """Whether the box of an option is ticked; None when the option is absent. Boxes stand
     before their options (☑服务业 □其他), or, when the text does not start with one, after them
     (服务业√ 其他□)."""
-    match = re.search(_label_pattern(option), text)
+    match = re.search(label_pattern(option), text)
     if match is None:
         return None
     if squeeze(text)[:1] in MARKS:
@@ -411,7 +272,7 @@ class _Cells:
 
 
 def _after_heading(text: str, label: str) -> str:
-    match = re.match(r"\s*" + _label_pattern(label.rstrip(COLONS)) + r"\s*[:：]", text)
+    match = re.match(r"\s*" + label_pattern(label.rstrip(COLONS)) + r"\s*[:：]", text)
     return text[match.end() :] if match else text
 
 
@@ -420,7 +281,7 @@ def _in_cell(text: str, labels: list[str]) -> dict[str, str]:
     found: list[tuple[str, int, int]] = []
     position = 0
     for label in labels:
-        match = re.compile(_label_pattern(label) + r"\s*[:：]").search(text, position)
+        match = re.compile(label_pattern(label) + r"\s*[:：]").search(text, position)
         if match:
             found.append((label, match.start(), match.end()))
             position = match.end()
@@ -472,7 +333,7 @@ def _read_group(cells: _Cells, group: str, fields: list[Field]) -> dict[str, str
             if f.type == FieldType.CHECKBOX:
                 out[f.code] = normalise(f, text)
             else:
-                match = re.search(_label_pattern(f.label) + r"\s*[:：]?(.*)", text, re.S)
+                match = re.search(label_pattern(f.label) + r"\s*[:：]?(.*)", text, re.S)
                 out[f.code] = _one_line(match.group(1)) if match else ""
         return out
     # 所在单位主管部门: label：value pairs in one cell
@@ -574,7 +435,7 @@ def read_form(f: BinaryIO | str | Path, *, name: str | None = None) -> Reading:
     name = Path(str(name)).name
     reading = Reading(file=name)
     try:
-        document = _load(f, name)
+        document = load(f, name)
     except ValidationError as error:
         reading.problems += error.messages
         return reading
@@ -614,131 +475,3 @@ def read_form(f: BinaryIO | str | Path, *, name: str | None = None) -> Reading:
     if kind in SELF_ASSESSMENT_TITLES and find_self_assessment(document) == kind:
         read_self_assessment(document, kind, reading, alone=False)
     return reading
-
-
-# --- the self-assessment sheets (附件1-1/1-2/1-3) ---------------------------------------------
-
-SELF_ASSESSMENT_PREFIX = "self_assessment_"
-# The titles the seed prints (the rubric data's `title`), by the kind of the form they go with.
-SELF_ASSESSMENT_TITLES = {
-    "individual": "用户满意服务先进个人自评标准",
-    "team": "用户满意服务先进班组自评标准",
-    "manager": "用户满意服务杰出管理者自评标准",
-}
-SELF_ASSESSMENT_KINDS = frozenset(f"{SELF_ASSESSMENT_PREFIX}{k}" for k in SELF_ASSESSMENT_TITLES)
-# The line above the table: its labels (layout.SELF_ASSESSMENT_HEADER) and the total's label.
-SELF_ASSESSMENT_LABELS = {
-    "individual": ("姓名", "单位", "岗位", "自评总分"),
-    "team": ("班组名称", "单位", "自评总分"),
-    "manager": ("姓名", "单位", "岗位", "自评得分"),
-}
-CRITERION_RE = re.compile(r"(.+?)[（(](\d+)分[)）]")
-SCORE_RE = re.compile(r"(\d+)分?")
-SCORE_HEADINGS = frozenset({"评分", "自评分", "自评得分", "得分"})
-BLANKS = re.compile(r"[_＿\s]+")
-
-
-def find_self_assessment(document) -> str | None:
-    """The kind (individual, team, manager) whose 附件1-x title the document prints."""
-    for paragraph in document.paragraphs:
-        key = squeeze(paragraph.text)
-        for kind, title in SELF_ASSESSMENT_TITLES.items():
-            if key == title or (title in key and len(key) <= len(title) + 12):
-                return kind
-    return None
-
-
-def _number(text: str) -> int | None:
-    """A score as written: ９, 9, 9分, ' 9 '; None when it is not a whole number."""
-    match = SCORE_RE.fullmatch(squeeze(unicodedata.normalize("NFKC", text)))
-    return int(match.group(1)) if match else None
-
-
-def _sheet_table(document) -> Table | None:
-    for table in document.tables:
-        head = [squeeze(text_of(c)) for c in unique_cells(table)[:6]]
-        if "评审细项" in head and SCORE_HEADINGS & set(head):
-            return table
-    return None
-
-
-def _header_values(document, kind: str) -> dict[str, str]:
-    """The values of the line above the table (姓名 王小满 单位 … 自评总分 95), each up to the
-    next label; blanks (＿＿) are empty."""
-    labels = SELF_ASSESSMENT_LABELS[kind]
-    title = SELF_ASSESSMENT_TITLES[kind]
-    texts = [p.text for p in document.paragraphs]
-    start = next((i for i, t in enumerate(texts) if title in squeeze(t)), 0)
-    text = "\n".join(texts[start + 1 : start + 6])
-    pattern = "|".join(f"(?P<f{n}>{_label_pattern(label)})" for n, label in enumerate(labels))
-    matches = list(re.finditer(pattern, text))
-    values = {}
-    for n, match in enumerate(matches):
-        label = labels[int(match.lastgroup[1:])]  # type: ignore[index]
-        stop = matches[n + 1].start() if n + 1 < len(matches) else len(text)
-        value = text[match.end() : stop].strip().lstrip(COLONS)
-        values.setdefault(label, BLANKS.sub(" ", value).strip())
-    return values
-
-
-def read_self_assessment(document, kind: str, reading: Reading, *, alone: bool) -> None:
-    """The sheet's scores and written total into `reading` (fields and problems). A sheet with
-    nothing written is a problem alone, and nothing to read after a form."""
-    table = _sheet_table(document)
-    header = _header_values(document, kind)
-    total_label = SELF_ASSESSMENT_LABELS[kind][-1]
-    if table is None:
-        reading.problems.append("自评表中没有找到评分表格（评审细项、评分）。")
-        return
-    rows = grid_rows(table)
-    head = [squeeze(text_of(c)) for c in rows[0]]
-    criterion_col = head.index("评审细项")
-    score_col = next(i for i, text in enumerate(head) if text in SCORE_HEADINGS)
-    scores: dict[str, int] = {}
-    problems: list[str] = []
-    seen: dict[int, object] = {}  # id → element, kept alive so that no id is reused
-    for cells in rows[1:]:
-        if len(cells) <= max(criterion_col, score_col):
-            continue
-        criterion = cells[criterion_col]
-        if id(criterion._tc) in seen:
-            continue
-        seen[id(criterion._tc)] = criterion._tc
-        match = CRITERION_RE.fullmatch(squeeze(text_of(criterion)))
-        if match is None:
-            continue
-        name, maximum = match.group(1), int(match.group(2))
-        written = squeeze(text_of(cells[score_col]))
-        if not written:
-            problems.append(f"{name}：未填写评分。")
-            continue
-        points = _number(written)
-        if points is None:
-            problems.append(f"{name}：评分“{written}”不是整数。")
-        elif points > maximum:
-            problems.append(f"{name}：评分{points}分超过该项满分{maximum}分。")
-        else:
-            scores[name] = points
-    written_total = header.get(total_label, "")
-    if not alone and not scores and not written_total:
-        return  # the form's sheet left blank: nothing to read
-    if not scores and not problems:
-        problems.append("自评表中没有找到评审细项。")
-    total = _number(written_total) if written_total else None
-    if not written_total:
-        problems.append(f"未填写{total_label}。")
-    elif total is None:
-        problems.append(f"{total_label}“{written_total}”不是整数。")
-    elif not problems and total != sum(scores.values()):
-        problems.append(
-            f"{total_label}写的是{total}分，各细项评分合计{sum(scores.values())}分，两者不符。"
-        )
-    if alone:
-        for label in SELF_ASSESSMENT_LABELS[kind][:-1]:
-            if header.get(label):
-                reading.fields[label] = header[label]
-    reading.scores = scores
-    reading.fields.update(scores)
-    if total is not None:
-        reading.fields[total_label] = total
-    reading.problems += problems

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from manyi.documents import archive, services
 from manyi.documents.forms import ArchiveForm, ImportForm
-from manyi.documents.importer import SELF_ASSESSMENT_PREFIX, SELF_ASSESSMENT_TITLES, read_form
+from manyi.documents.importer import read_form
 from manyi.documents.models import ArchiveJob, ArchiveState
 from manyi.documents.permissions import get_archive_job_for_user, require
+from manyi.documents.selfassessment import SELF_ASSESSMENT_PREFIX, SELF_ASSESSMENT_TITLES
 from manyi.documents.views import safe_filename
 from manyi.nominations.formspecs import FORMS
 

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 
 from manyi.accounts.models import Role, User
 from manyi.campaigns.models import Campaign, Category, Criterion
-from manyi.documents.importer import SELF_ASSESSMENT_KINDS, Reading, squeeze
+from manyi.documents.docxreading import Reading, squeeze
+from manyi.documents.selfassessment import SELF_ASSESSMENT_KINDS
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination
 

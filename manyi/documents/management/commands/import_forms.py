@@ -18,7 +18,9 @@ from django.utils import translation
 from tqdm import tqdm
 
 from manyi.campaigns.models import Campaign
-from manyi.documents.importer import SELF_ASSESSMENT_KINDS, Reading, read_form
+from manyi.documents.docxreading import Reading
+from manyi.documents.importer import read_form
+from manyi.documents.selfassessment import SELF_ASSESSMENT_KINDS
 from manyi.documents.services import ImportRefused, import_form
 
 
