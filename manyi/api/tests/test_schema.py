@@ -37,6 +37,9 @@ def test_openapi_document_validates():
 
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == sum(len(ops) for ops in document()["paths"].values())
+    ids = [op["operationId"] for ops in document()["paths"].values() for op in ops.values()]
+    assert len(set(ids)) == len(ids)
+    assert "manyi_api_api_list_campaigns" in ids  # the ids the API was published with
 
 
 def test_a_broken_document_does_not_validate():
