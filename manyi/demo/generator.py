@@ -58,7 +58,7 @@ from manyi.nominations.models import (
 )
 from manyi.nominations.queries import rubric_for
 from manyi.nominations.services import locked_values
-from manyi.reviews import judging
+from manyi.reviews import judging, ranking
 from manyi.reviews.models import (
     Assignment,
     Endorsement,
@@ -164,6 +164,8 @@ def generate_campaign(
             applicant_count=applicants,
             rng=rng,
         )
+        # the reviews were written in bulk: the kept rankings are computed once, at the end
+        ranking.refresh_campaign(Campaign.objects.get(year=year).pk)
     summary.seconds = (timezone.now() - started).total_seconds()
     return summary
 

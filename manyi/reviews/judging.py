@@ -35,6 +35,7 @@ from manyi.core.text import check_length
 from manyi.core.uploads import FileKind, check_upload
 from manyi.nominations.models import Nomination, NominationState
 from manyi.nominations.services import locked_for_update, store_file, transition
+from manyi.reviews import ranking
 from manyi.reviews.conflicts import (
     DECLARED_PREFIX,
     Ties,
@@ -530,6 +531,7 @@ def submit_review(nomination: Nomination, *, judge: User, sheet: Sheet) -> Revie
     review.state = ReviewState.SUBMITTED
     review.submitted_at = timezone.now()
     review.save(update_fields=["comment", "recommends", "version", "state", "submitted_at"])
+    ranking.refresh(nomination.category, [nomination.pk])  # the kept ranking counts it now
     audit.record(judge, "review.submit", review, before=before, after=_audited(review))
     return review
 
@@ -552,6 +554,7 @@ def reopen_review(review: Review, *, by: User, reason: str) -> Review:
     review.submitted_at = None
     review.version += 1
     review.save(update_fields=["state", "submitted_at", "version"])
+    ranking.refresh(nomination.category, [nomination.pk])  # no longer counted
     _log(by, review, f"{REOPENED_PREFIX}{reason.strip()}")
     audit.record(by, "review.reopen", review, after=_audited(review), note=reason.strip())
     return review

@@ -227,6 +227,64 @@ class Score(models.Model):
         return f"{self.criterion_id}: {self.points}"
 
 
+class Standing(models.Model):
+    """The ranking keys of one nomination, kept: what `ranking.refresh` computed from the
+    submitted scores with the rules of `manyi.reviews.ranking` (judges, points, highest and
+    lowest total, the points and judges kept by the trimmed mean, the tie-break item's points,
+    a unit's recommendations, and the two sort keys). Refreshed inside every service that
+    changes what the ranking counts; the ranking page reads these rows instead of the scores.
+    A nomination without a row has no submitted score (no judges, no rank)."""
+
+    nomination = models.OneToOneField(
+        Nomination, on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    judges = models.PositiveIntegerField(default=0)
+    points = models.IntegerField(null=True)
+    high = models.IntegerField(null=True)
+    low = models.IntegerField(null=True)
+    kept_points = models.IntegerField(null=True)
+    kept_judges = models.IntegerField(null=True)
+    tie_points = models.IntegerField(null=True)
+    recommends = models.PositiveIntegerField(default=0)  # units only
+    # the sort keys in double precision (see ranking's docstring); NULL: not ranked. A unit's
+    # second key (its satisfaction score as filed) is read from the nomination, not kept.
+    first_key = models.FloatField(null=True)
+    second_key = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("ranking standing")
+        verbose_name_plural = _("ranking standings")
+        indexes = [
+            models.Index(fields=["category", "-first_key", "-second_key"], name="standing_by_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id}: {self.first_key}"
+
+
+class CriterionStanding(models.Model):
+    """Kept with the Standing: the submitted points of one criterion of one nomination and the
+    number of its scores, from which the ranking page shows the criterion's mean."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    points = models.PositiveIntegerField()
+    scores = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("criterion standing")
+        verbose_name_plural = _("criterion standings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "criterion"], name="one_criterion_standing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} · {self.criterion_id}: {self.points}/{self.scores}"
+
+
 class MysteryVisit(models.Model):
     """神秘客暗访: the unannounced visit that backs the 服务验证 score of an achievement."""
 

@@ -1,8 +1,9 @@
 """The ranking of a category, computed by the database: one query for the rows and their ranks,
 one for the per-criterion means of the rows shown (and, for a filtered list, one for the ranks in
-the whole category). The ranking page asks `ordered` first (one statement: the order of the rows
-shown and their ranks in the whole category, the keys computed once), then reads only the rows
-of its page (`in_order`). Nothing here loads a score into Python.
+the whole category). The ranking page asks `ordered` or `ordered_page` first (one statement over
+the kept standings, below: the order of the rows shown, their ranks in the whole category and
+their number), then reads only the rows of its page (`in_order`). Nothing here loads a score
+into Python.
 
 The rules are those of `manyi.reviews.aggregation` (read its docstring); this module is their
 database version and is tested against it on generated data. Only submitted reviews count.
@@ -10,8 +11,7 @@ database version and is tested against it on generated data. Only submitted revi
 - A judge's *total* is the sum of their points; the judges counted are those who submitted a
   review with at least one score.
 - The database sums the totals, counts the judges and finds the highest and the lowest total
-  (correlated subqueries, one value each per nomination; for the keys of `ordered` under the
-  plain mean, one GROUP BY over the scores instead). With the campaign's TRIMMED_MEAN and
+  (correlated subqueries, one value each per nomination). With the campaign's TRIMMED_MEAN and
   five judges or more it drops one highest and one lowest total (`kept_points`,
   `kept_judges`); the *aggregate* shown is `aggregation.quotient(kept_points, kept_judges)`:
   the database's whole numbers, divided once per row by the reference's own division, so the
@@ -34,18 +34,36 @@ database version and is tested against it on generated data. Only submitted revi
 - Ranks are always those of the whole category: a list filtered by state or organization
   takes them from `ranks` (one pair per nomination), never from a window over the filtered
   rows.
+
+*Kept standings.* Computing the keys reads every score of the category (350,000 for 10,000
+nominations): too slow for a page. `refresh` computes them with the expressions below and keeps
+them, one `Standing` per nomination (judges, points, highest, lowest, kept points and judges,
+tie-break points, recommendations, the two sort keys) and one `CriterionStanding` per nomination
+and criterion (points and scores, for the criterion means). Every service that changes what the
+ranking counts refreshes its nominations inside its transaction (judging.submit_review,
+judging.reopen_review; the generator refreshes the campaign it wrote); `manage.py
+refresh_rankings` recomputes them after a change made outside the services (the campaign's
+rules, a restore). The ranking page (`ordered`, `ordered_page`, `in_order`, `standings(kept=
+True)`, `rows_of(kept=True)`) reads only these and ranks at read time with RANK() over the kept
+keys of the category's nominations that stand in the ranking (their state read from the
+nomination). A unit's satisfaction score is read from the nomination as filed, never kept.
+`ranking`, `ranked` and `standings` compute from the scores (the decision, the exports, the
+API); tests check that both agree after every path that changes the ranking.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Expression,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -70,7 +88,7 @@ from manyi.campaigns.models import (
 )
 from manyi.nominations.models import Nomination, NominationState, SelfScore
 from manyi.reviews.aggregation import TRIM_MIN_JUDGES, display, quotient
-from manyi.reviews.models import Review, ReviewState, Score
+from manyi.reviews.models import CriterionStanding, Review, ReviewState, Score, Standing
 
 # The states of a nomination that stand in the ranking: from the start of the review on.
 RANKED_STATES = (
@@ -83,6 +101,16 @@ RANKED_STATES = (
 )
 SUBMITTED = ReviewState.SUBMITTED
 PAGE_SIZE = 50
+# What the ranking page shows of a nomination (`standings(kept=True)` reads these only).
+PAGE_COLUMNS = (
+    "id",
+    "title",
+    "locked_name",
+    "state",
+    "category_id",
+    "organization_id",
+    "organization__name",
+)
 # A satisfaction score as filed is text: only plain decimals are read as numbers ("86.5").
 PLAIN_DECIMAL = r"\A[0-9]+(\.[0-9]+)?\Z"
 PLAIN_DECIMAL_RE = re.compile(PLAIN_DECIMAL)
@@ -134,10 +162,11 @@ class Row:
         return display(self.tie_break)
 
 
-def standings(category: Category) -> QuerySet[Nomination]:
+def standings(category: Category, *, kept: bool = False) -> QuerySet[Nomination]:
     """The nominations of a category that stand in the ranking, annotated with their judges,
     points, spread, self-score and ranking keys (`primary_key`, `secondary_key`), best first.
-    Filter, sort and slice it freely; their ranks in the whole category are `ranks`."""
+    Filter, sort and slice it freely; their ranks in the whole category are `ranks`. With
+    `kept`, the numbers are read from the kept standings (`refresh`) instead of the scores."""
     nominations = Nomination.objects.filter(category=category, state__in=RANKED_STATES)
     nominations = (
         nominations.select_related("organization")
@@ -146,7 +175,10 @@ def standings(category: Category) -> QuerySet[Nomination]:
             self_score=_subquery(SelfScore.objects.filter(nomination=OuterRef("pk")), Sum("points"))
         )
     )
-    if category.kind == CategoryKind.UNIT:
+    if kept:
+        # the page's columns only (no form data to read and decode on a long ranking)
+        nominations = _kept_keys(nominations.only(*PAGE_COLUMNS), category)
+    elif category.kind == CategoryKind.UNIT:
         nominations = _unit_keys(nominations)
     else:
         nominations = _scored_keys(nominations, category)
@@ -169,30 +201,19 @@ def ranked(category: Category) -> QuerySet[Nomination]:
     )
 
 
-# The order and the ranks of a ranking page in one statement, the keys computed once.
-# `{keys}` is Django's compiled SQL of `_keys` (the whole category: id and ranking keys; for the
-# plain mean one GROUP BY over the scores, the bare aggregate's plan), `{shown}` that of the
-# rows the page shows (`standings` filtered: id, the value sorted by, NULL for "rank", title),
-# each with its own parameters, in this order. The RANK() window and the ORDER BY only read
-# the computed keys (annotating a window on `standings` makes Django repeat the keys' SQL in
-# the window's ORDER BY and in the CASE, and sorting the page computed them all once more).
-# `{direction}` is ASC or DESC, chosen from SORTS; nothing else is put into this text. SQLite
-# (3.30+: NULLS LAST) and PostgreSQL alike. Ranks are those of the whole category.
+# The order and the ranks of a ranking page in one statement, over the kept standings.
+# `{ranked}` is Django's compiled SQL of the category's nominations that stand in the ranking
+# joined to their standings, each with its rank in the whole category (a RANK() window over the
+# kept keys), whether the page shows it (`shown_`: the filter, applied after the window so the
+# ranks stay those of the whole category) and the value sorted by (NULL for "rank"). The
+# number of rows shown comes with every row (COUNT(*) OVER ()), so a page of 50 asks for its
+# rows only (`{limit}`). `{where}` is empty or "WHERE shown_", `{direction}` ASC or DESC, chosen
+# from SORTS, `{limit}` empty or "LIMIT %s OFFSET %s"; nothing else is put into this text.
+# SQLite (3.30+: NULLS LAST) and PostgreSQL alike.
 ORDER_SQL = """
-WITH keys (id, primary_key, secondary_key) AS ({keys}),
-shown (id, sort_value, title) AS ({shown}),
-ranked AS (
-    SELECT id, primary_key, secondary_key,
-           CASE WHEN primary_key IS NULL THEN NULL
-                ELSE RANK() OVER (
-                    ORDER BY primary_key DESC NULLS LAST, secondary_key DESC NULLS LAST
-                )
-           END AS rank_key
-    FROM keys
-)
-SELECT shown.id, ranked.rank_key FROM shown JOIN ranked ON ranked.id = shown.id
-ORDER BY shown.sort_value {direction} NULLS LAST, ranked.primary_key DESC NULLS LAST,
-         ranked.secondary_key DESC NULLS LAST, shown.title, shown.id
+SELECT pk, rank_key, COUNT(*) OVER () FROM ({ranked}) ranked {where}
+ORDER BY sort_value_ {direction} NULLS LAST, primary_key DESC NULLS LAST,
+         secondary_key DESC NULLS LAST, title, pk {limit}
 """
 
 
@@ -200,38 +221,142 @@ def ordered(
     category: Category, condition: Q | None = None, sort: str = "rank"
 ) -> list[tuple[int, int | None]]:
     """(nomination id, its rank in the whole category) of the nominations of the category that
-    match `condition`, in the order of `sort` (as `sorted_by`): one query."""
+    match `condition`, in the order of `sort` (as `sorted_by`): one query, over the kept
+    standings (`refresh`)."""
+    rows, _count = _ordered(category, condition, sort)
+    return rows
+
+
+def ordered_page(
+    category: Category, condition: Q | None, sort: str, number: int
+) -> tuple[list[tuple[int, int | None]], int, int]:
+    """The page `number` (from 1; PAGE_SIZE rows) of `ordered`: its (id, rank) pairs, the
+    number of rows shown in all and the page's number, the last page's when `number` is past
+    it. One query (two when past the last page)."""
+    number = max(number, 1)
+    rows, count = _ordered(category, condition, sort, page=number)
+    last = max(1, -(-count // PAGE_SIZE))
+    if not rows and number > 1:
+        rows, count = _ordered(category, condition, sort)
+        last = max(1, -(-count // PAGE_SIZE))
+        number = last
+        rows = rows[(last - 1) * PAGE_SIZE :]
+    return rows, count, min(number, last)
+
+
+def _ordered(
+    category: Category, condition: Q | None, sort: str, *, page: int | None = None
+) -> tuple[list[tuple[int, int | None]], int]:
     terms = SORTS.get(sort) or SORTS["rank"]
     if terms:
         sort_value: Expression = F(terms[0].removeprefix("-"))
         direction = "DESC" if terms[0].startswith("-") else "ASC"
     else:
         sort_value, direction = Value(None, output_field=IntegerField()), "ASC"
-    keys = _keys(category).values_list("pk", "primary_key", "secondary_key")
-    shown = standings(category).order_by()
+    rows = standings(category, kept=True).order_by()
+    rows = rows.annotate(
+        rank_=Window(Rank(), order_by=_by_rank()),
+        rank_key=Case(When(primary_key__isnull=True, then=Value(None)), default=F("rank_")),
+        sort_value_=sort_value,
+    )
+    names = ["pk", "rank_key", "sort_value_", "primary_key", "secondary_key", "title"]
     if condition is not None:
-        shown = shown.filter(condition)
-    shown = shown.annotate(sort_value_=sort_value).values_list("pk", "sort_value_", "title")
-    keys_sql, keys_params = keys.query.sql_with_params()
-    shown_sql, shown_params = shown.query.sql_with_params()
-    sql = ORDER_SQL.format(keys=keys_sql, shown=shown_sql, direction=direction)
-    with connections[keys.db].cursor() as cursor:
-        cursor.execute(sql, (*keys_params, *shown_params))
-        return [(pk, rank) for pk, rank in cursor.fetchall()]
+        rows = rows.annotate(shown_=ExpressionWrapper(condition, output_field=BooleanField()))
+        names.append("shown_")
+    sql, params = rows.values(*names).query.sql_with_params()
+    limit: tuple[int, ...] = () if page is None else (PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    sql = ORDER_SQL.format(
+        ranked=sql,
+        where="WHERE shown_" if condition is not None else "",
+        direction=direction,
+        limit="LIMIT %s OFFSET %s" if limit else "",
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, (*params, *limit))
+        found = cursor.fetchall()
+    return [(pk, rank) for pk, rank, _count in found], (found[0][2] if found else 0)
 
 
-def _keys(category: Category) -> QuerySet[Nomination]:
-    """The nominations of `standings` with their ranking keys (`primary_key`,
-    `secondary_key`); for the plain mean from one GROUP BY (the bare aggregate's plan)."""
-    nominations = Nomination.objects.filter(category=category, state__in=RANKED_STATES)
-    if category.kind == CategoryKind.UNIT:
-        return _unit_keys(nominations)
-    if category.campaign.aggregation_method == AggregationMethod.TRIMMED_MEAN:
-        # The trimmed mean needs each judge's total (highest, lowest): correlated subqueries,
-        # still computed once per nomination in `ordered`'s CTE.
-        return _scored_keys(nominations, category)
-    # values("pk") first: the GROUP BY is then the id alone, not every column (the form too).
-    return _scored_keys(nominations.values("pk"), category, grouped=True)
+# The kept columns of a Standing and the annotation of the computed keys each is filled from.
+KEPT = {
+    "judges": "judges",
+    "points": "points",
+    "high": "high",
+    "low": "low",
+    "kept_points": "kept_points",
+    "kept_judges": "kept_judges",
+    "tie_points": "tie_points",
+    "recommends": "recommends",
+    "first_key": "primary_key",
+    "second_key": "secondary_key",
+}
+
+
+def refresh(category: Category, nomination_ids: Iterable[int] | None = None) -> None:
+    """Recompute the kept standings of the nominations `nomination_ids` of `category` (all its
+    nominations by default) from their submitted scores, with the rules above (`_scored_keys`,
+    `_unit_keys`, `_criterion_sums`: the expressions of the computed ranking). Four
+    statements: each table's rows deleted, then inserted again by one INSERT … SELECT. Call it
+    inside the transaction of every change to what the ranking counts (a review submitted or
+    reopened; the campaign's or the category's rules: `manage.py refresh_rankings`)."""
+    nominations = Nomination.objects.filter(category=category)
+    stale = Standing.objects.filter(Q(category=category) | Q(nomination__category=category))
+    stale_sums = CriterionStanding.objects.filter(nomination__category=category)
+    scores = Q(review__nomination__category=category)
+    if nomination_ids is not None:
+        ids = list(nomination_ids)
+        if not ids:
+            return
+        nominations = nominations.filter(pk__in=ids)
+        stale = Standing.objects.filter(nomination_id__in=ids)
+        stale_sums = CriterionStanding.objects.filter(nomination_id__in=ids)
+        scores = Q(review__nomination_id__in=ids)
+    stale.delete()  # (no cascades: one DELETE each)
+    stale_sums.delete()
+    db = router.db_for_write(Standing)
+    quote = connections[db].ops.quote_name
+    sql, params = _criterion_sums(scores).query.sql_with_params()
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(CriterionStanding._meta.db_table)} "  # noqa: S608 (as below)
+            "(nomination_id, criterion_id, points, scores) "
+            f"SELECT k.{quote('review__nomination_id')}, k.criterion_id, k.points, k.judges "
+            f"FROM ({sql}) k",
+            params,
+        )
+    unit = category.kind == CategoryKind.UNIT
+    if unit:
+        computed = _unit_keys(nominations)
+        # a unit's second key (its satisfaction score as filed) is read from the nomination
+        absent = {"points", "high", "low", "kept_points", "kept_judges", "tie_points"}
+        absent.add("second_key")
+    else:
+        computed = _scored_keys(nominations, category)
+        absent = {"recommends"}
+        if not (category.campaign.tie_break == TieBreak.ITEM and category.tie_break_item):
+            absent.add("tie_points")  # NULL: no tie-break item
+    selected = [name for column, name in KEPT.items() if column not in absent]
+    sql, params = computed.order_by().values("pk", *selected).query.sql_with_params()
+    values = [
+        ("0" if column == "recommends" else "NULL") if column in absent else f"k.{quote(name)}"
+        for column, name in KEPT.items()
+    ]
+    # Only quoted names, literals and Django's compiled SQL go into the text; every value is a
+    # parameter.
+    insert = (
+        f"INSERT INTO {quote(Standing._meta.db_table)} (nomination_id, category_id, "  # noqa: S608
+        f"{', '.join(quote(column) for column in KEPT)}) "
+        f"SELECT k.{quote('pk')}, %s, {', '.join(values)} FROM ({sql}) k"
+    )
+    with connections[db].cursor() as cursor:
+        cursor.execute(insert, (category.pk, *params))
+
+
+def standing_organizations(category: Category) -> QuerySet[Nomination]:
+    """The organizations (ids) of the nominations that stand in the category's ranking."""
+    return Nomination.objects.filter(category=category, state__in=RANKED_STATES).values(
+        "organization_id"
+    )
 
 
 def ranks(category: Category) -> dict[int, int | None]:
@@ -240,11 +365,11 @@ def ranks(category: Category) -> dict[int, int | None]:
 
 
 def in_order(category: Category, nomination_ids: Sequence[int]) -> list[Nomination]:
-    """The nominations `nomination_ids` of `standings(category)` (annotated), in that order
-    (one query; none for no ids)."""
+    """The nominations `nomination_ids` of `standings(category, kept=True)` (annotated), in
+    that order (one query; none for no ids)."""
     if not nomination_ids:
         return []
-    found = standings(category).order_by().in_bulk(nomination_ids)
+    found = standings(category, kept=True).order_by().in_bulk(nomination_ids)
     return [found[pk] for pk in nomination_ids if pk in found]
 
 
@@ -262,13 +387,15 @@ def rows_of(
     ranks: Mapping[int, int | None] | None = None,
     criteria: Sequence[Criterion] = (),
     means: bool = True,
+    kept: bool = False,
 ) -> list[Row]:
     """The rows of annotated nominations (from `ranked`, or from `standings` with their
     `ranks`), with their exact aggregates, and, with `means`, their per-criterion means: one
-    more query, for these nominations only (shown in the order of `criteria`)."""
+    more query, for these nominations only (shown in the order of `criteria`; with `kept`,
+    from the kept sums)."""
     nominations = list(nominations)
     by_nomination = (
-        criterion_means([n.pk for n in nominations])
+        criterion_means([n.pk for n in nominations], kept=kept)
         if means and nominations and category.kind != CategoryKind.UNIT
         else {}
     )
@@ -297,7 +424,9 @@ def rows_of(
                 self_score=n.self_score,
                 recommends=getattr(n, "recommends", 0) or 0,
                 criterion_means=by_nomination.get(n.pk, {}),
-                means_shown=tuple(display(by_nomination.get(n.pk, {}).get(c.pk)) for c in criteria),
+                means_shown=tuple(
+                    _display(by_nomination.get(n.pk, {}).get(c.pk)) for c in criteria
+                ),
             )
         )
     return rows
@@ -308,18 +437,39 @@ def ranking(category: Category) -> list[Row]:
     return rows_of(ranked(category), category)
 
 
-def criterion_means(nomination_ids: Sequence[int]) -> dict[int, dict[int, Decimal]]:
-    """nomination id → criterion id → the plain mean of the submitted points (never trimmed),
-    grouped by the database; a criterion nobody scored is left out."""
-    sums = (
-        Score.objects.filter(review__state=SUBMITTED, review__nomination_id__in=nomination_ids)
+# The same few (points, judges) pairs recur thousands of times on a long ranking: the exact
+# quotient and its display are computed once each (the reference functions, memoized).
+_quotient = functools.lru_cache(maxsize=65536)(quotient)
+_display = functools.lru_cache(maxsize=65536)(display)
+
+
+def _criterion_sums(nominations: Q) -> QuerySet:
+    """(nomination id, criterion id, submitted points, number of scores) of the scores of the
+    reviews matching `nominations` (on Review), grouped by the database."""
+    return (
+        Score.objects.filter(review__state=SUBMITTED)
+        .filter(nominations)
         .values_list("review__nomination_id", "criterion_id")
         .annotate(points=Sum("points"), judges=Count("pk"))
         .order_by()
     )
+
+
+def criterion_means(
+    nomination_ids: Sequence[int], *, kept: bool = False
+) -> dict[int, dict[int, Decimal]]:
+    """nomination id → criterion id → the plain mean of the submitted points (never trimmed),
+    grouped by the database; a criterion nobody scored is left out. With `kept`, from the
+    kept sums (`refresh`) instead of the scores."""
+    if kept:
+        sums = CriterionStanding.objects.filter(nomination_id__in=nomination_ids).values_list(
+            "nomination_id", "criterion_id", "points", "scores"
+        )
+    else:
+        sums = _criterion_sums(Q(review__nomination_id__in=nomination_ids))
     means: dict[int, dict[int, Decimal]] = {}
     for nomination_id, criterion_id, points, judges in sums:
-        means.setdefault(nomination_id, {})[criterion_id] = quotient(points, judges)
+        means.setdefault(nomination_id, {})[criterion_id] = _quotient(points, judges)
     return means
 
 
@@ -343,13 +493,9 @@ def _subquery(queryset: QuerySet, aggregate: Expression, output: type = IntegerF
     return Subquery(grouped.annotate(value=aggregate).values("value"), output_field=output())
 
 
-def _scored_keys(
-    nominations: QuerySet[Nomination], category: Category, *, grouped: bool = False
-) -> QuerySet[Nomination]:
-    """The judges' totals and the ranking keys of a category scored on a rubric. With
-    `grouped` (the plain mean only: no highest, lowest or spread), the judges, points and
-    tie-break points come from one GROUP BY over the nominations joined to their scores
-    instead of correlated subqueries: the same numbers, for the keys only (see `_keys`)."""
+def _scored_keys(nominations: QuerySet[Nomination], category: Category) -> QuerySet[Nomination]:
+    """The judges' totals and the ranking keys of a category scored on a rubric (correlated
+    subqueries, one value each per nomination)."""
     campaign = category.campaign
     scores = Score.objects.filter(review__nomination=OuterRef("pk"), review__state=SUBMITTED)
     # Each judge's total, grouped by the review alone (not by every column of the review).
@@ -359,23 +505,13 @@ def _scored_keys(
         .annotate(total=Sum("scores__points"))
         .filter(total__isnull=False)
     )
-    submitted = Q(reviews__state=SUBMITTED)
-    if grouped:
-        # A review without scores has no score row: it joins no row and is not counted.
-        judges = Count("reviews__scores__review_id", filter=submitted, distinct=True)
-        points = Sum("reviews__scores__points", filter=submitted)
-    else:
-        judges = Coalesce(_subquery(scores, Count("review_id", distinct=True)), 0)
-        points = _subquery(scores, Sum("points"))
-    nominations = nominations.annotate(judges=judges, points=points)
-    if not grouped:
-        # (Grouped, Django would put these subqueries into the GROUP BY, run once per score
-        # row: `_keys` groups only the plain mean, whose keys need neither.)
-        nominations = nominations.annotate(
-            high=Subquery(totals.order_by("-total").values("total")[:1]),
-            low=Subquery(totals.order_by("total").values("total")[:1]),
-            spread=F("high") - F("low"),
-        )
+    nominations = nominations.annotate(
+        judges=Coalesce(_subquery(scores, Count("review_id", distinct=True)), 0),
+        points=_subquery(scores, Sum("points")),
+        high=Subquery(totals.order_by("-total").values("total")[:1]),
+        low=Subquery(totals.order_by("total").values("total")[:1]),
+        spread=F("high") - F("low"),
+    )
     if campaign.aggregation_method == AggregationMethod.TRIMMED_MEAN:
         trimmed = Q(judges__gte=TRIM_MIN_JUDGES)
         nominations = nominations.annotate(
@@ -388,11 +524,7 @@ def _scored_keys(
         nominations = nominations.annotate(kept_points=F("points"), kept_judges=F("judges"))
     if campaign.tie_break == TieBreak.ITEM and category.tie_break_item:
         item_name = category.tie_break_item
-        if grouped:
-            item = Q(reviews__scores__criterion__item__name=item_name)
-            tie_points = Sum("reviews__scores__points", filter=submitted & item)
-        else:
-            tie_points = _subquery(scores.filter(criterion__item__name=item_name), Sum("points"))
+        tie_points = _subquery(scores.filter(criterion__item__name=item_name), Sum("points"))
     else:
         tie_points = Value(None, output_field=IntegerField())
     return nominations.annotate(
@@ -402,21 +534,65 @@ def _scored_keys(
     )
 
 
-def _unit_keys(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:
-    """The judges' recommendations and the satisfaction score of units."""
-    reviews = Review.objects.filter(nomination=OuterRef("pk"), state=SUBMITTED)
+def refresh_campaign(campaign_id: int) -> int:
+    """`refresh` every ranked category of a campaign (after generating or repairing it);
+    the number of categories."""
+    categories = Category.objects.filter(campaign_id=campaign_id).exclude(
+        kind=CategoryKind.COACHING_REQUEST
+    )
+    count = 0
+    for category in categories.select_related("campaign"):
+        refresh(category)
+        count += 1
+    return count
+
+
+def _kept_keys(nominations: QuerySet[Nomination], category: Category) -> QuerySet[Nomination]:
+    """The numbers and keys of `_scored_keys` or `_unit_keys`, read from the kept standings
+    (one LEFT JOIN: a nomination without a standing has no judges and no keys); a unit's
+    satisfaction score from the nomination as filed."""
+    nominations = nominations.annotate(
+        judges=Coalesce(F("standing__judges"), 0),
+        high=F("standing__high"),
+        low=F("standing__low"),
+        spread=F("high") - F("low"),
+        primary_key=F("standing__first_key"),
+    )
+    if category.kind == CategoryKind.UNIT:
+        return _satisfaction(nominations).annotate(
+            recommends=Coalesce(F("standing__recommends"), 0),
+            secondary_key=F("satisfaction_number"),
+        )
+    return nominations.annotate(
+        points=F("standing__points"),
+        kept_points=F("standing__kept_points"),
+        kept_judges=F("standing__kept_judges"),
+        tie_points=F("standing__tie_points"),
+        secondary_key=F("standing__second_key"),
+    )
+
+
+def _satisfaction(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """A unit's satisfaction score as filed (text) and as a number (NULL unless plain)."""
     satisfaction = Trim(KeyTextTransform("satisfaction_score", "data"))
     return nominations.annotate(
-        judges=Coalesce(_subquery(reviews, Count("pk")), 0),
-        recommends=Coalesce(_subquery(reviews, Count("pk", filter=Q(recommends=True))), 0),
-        high=Value(None, output_field=IntegerField()),
-        low=Value(None, output_field=IntegerField()),
-        spread=Value(None, output_field=IntegerField()),
         satisfaction_text=satisfaction,
         satisfaction_number=Case(
             When(satisfaction_text__regex=PLAIN_DECIMAL, then=Cast(satisfaction, FloatField())),
             default=Value(None, output_field=FloatField()),
         ),
+    )
+
+
+def _unit_keys(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """The judges' recommendations and the satisfaction score of units."""
+    reviews = Review.objects.filter(nomination=OuterRef("pk"), state=SUBMITTED)
+    return _satisfaction(nominations).annotate(
+        judges=Coalesce(_subquery(reviews, Count("pk")), 0),
+        recommends=Coalesce(_subquery(reviews, Count("pk", filter=Q(recommends=True))), 0),
+        high=Value(None, output_field=IntegerField()),
+        low=Value(None, output_field=IntegerField()),
+        spread=Value(None, output_field=IntegerField()),
         primary_key=Case(When(judges=0, then=Value(None)), default=F("recommends")),
         secondary_key=F("satisfaction_number"),
     )

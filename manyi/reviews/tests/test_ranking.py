@@ -61,6 +61,8 @@ def review(nomination, judge, points=None, *, submitted=True, recommends=None):
             Score(review=row, criterion=criterion, points=value)
             for criterion, value in zip(criteria(nomination.category), points, strict=True)
         )
+    # written with the ORM, not by the services: the kept standing is refreshed here
+    ranking.refresh(nomination.category, [nomination.pk])
     return row
 
 
@@ -554,6 +556,7 @@ def make_ranking(category, people, size, *, judges_each=3):
             for c, p in zip(rubric, spread_points(total, category), strict=True)
         ]
     Score.objects.bulk_create(scores)
+    ranking.refresh(category)
 
 
 @pytest.mark.parametrize("size", [3, 30])
