@@ -232,8 +232,14 @@ def ordered_page(
 ) -> tuple[list[tuple[int, int | None]], int, int]:
     """The page `number` (from 1; PAGE_SIZE rows) of `ordered`: its (id, rank) pairs, the
     number of rows shown in all and the page's number, the last page's when `number` is past
-    it. One query (two when past the last page)."""
+    it. One query (two when past the last page); near the top of the plain ranking, a few
+    small ones instead (`_page_by_rank`)."""
     number = max(number, 1)
+    by_rank = condition is None and SORTS.get(sort) == SORTS["rank"]
+    if by_rank and category.kind != CategoryKind.UNIT and number * PAGE_SIZE <= NEAR_THE_TOP:
+        fast = _page_by_rank(category, number)
+        if fast is not None:
+            return fast
     rows, count = _ordered(category, condition, sort, page=number)
     last = max(1, -(-count // PAGE_SIZE))
     if not rows and number > 1:
@@ -242,6 +248,63 @@ def ordered_page(
         number = last
         rows = rows[(last - 1) * PAGE_SIZE :]
     return rows, count, min(number, last)
+
+
+# How deep `_page_by_rank` serves a page: its cost grows with the rows above the page (it counts
+# them), the window's does not (≈ 18 ms at 10,000 rows on SQLite; the count costs as much with
+# about 5,000 rows above).
+NEAR_THE_TOP = 2_500
+
+
+def _page_by_rank(
+    category: Category, number: int
+) -> tuple[list[tuple[int, int | None]], int, int] | None:
+    """`ordered_page` of the whole category in the order of rank, without ranking the whole
+    category: its scored rows are read in the order of the kept keys' index, only as many as the
+    page needs, then the unscored ones (by title); the first row's rank is one more than the
+    number of rows with better keys (one count), each next row's is its place unless its keys
+    equal the row's before it — the definition of RANK(). Four small queries instead of a
+    window over every row; the same pairs as `_ordered` (tested). None past the last page."""
+    ranked = Nomination.objects.filter(category=category, state__in=RANKED_STATES)
+    count = ranked.count()
+    offset = (number - 1) * PAGE_SIZE
+    if number > 1 and offset >= count:
+        return None
+    scored = Standing.objects.filter(
+        category=category, first_key__isnull=False, nomination__state__in=RANKED_STATES
+    )
+    rows = list(
+        scored.order_by(
+            F("first_key").desc(),
+            F("second_key").desc(nulls_last=True),
+            "nomination__title",
+            "nomination_id",
+        ).values_list("nomination_id", "first_key", "second_key")[offset : offset + PAGE_SIZE]
+    )
+    pairs: list[tuple[int, int | None]] = []
+    previous = None
+    for place, (pk, first, second) in enumerate(rows, start=offset + 1):
+        if previous is None:
+            better = Q(first_key__gt=first)
+            if second is None:
+                better |= Q(first_key=first, second_key__isnull=False)
+            else:
+                better |= Q(first_key=first, second_key__gt=second)
+            rank = scored.filter(better).count() + 1
+        elif (first, second) == previous:
+            rank = pairs[-1][1]
+        else:
+            rank = place
+        pairs.append((pk, rank))
+        previous = (first, second)
+    if len(pairs) < PAGE_SIZE:
+        # past the scored rows: the unscored ones, by title (`_ordered`'s order for NULL keys),
+        # from the first if the scored rows ended on this page
+        start = 0 if pairs else offset - scored.count()
+        unscored = ranked.exclude(standing__first_key__isnull=False).order_by("title", "pk")
+        wanted = unscored.values_list("pk", flat=True)[start : start + PAGE_SIZE - len(pairs)]
+        pairs += [(pk, None) for pk in wanted]
+    return pairs, count, number
 
 
 def _ordered(

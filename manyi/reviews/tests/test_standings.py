@@ -216,3 +216,27 @@ def test_the_ranking_table_escapes_what_was_typed(client, open_campaign, people,
         page = client.get(url).content.decode()
         assert "<td>&lt;b&gt;王&amp;小满&lt;/b&gt;</td>" in page
         assert "<b>王" not in page
+
+
+def test_pages_near_the_top_agree_with_the_window_on_every_page(monkeypatch):
+    """`_page_by_rank` (the plain ranking's first pages, without a window over the category)
+    gives the pairs of the window's page, ties across pages and unscored rows included."""
+    generate_campaign(40, year=2031, kinds=["individual"], all_scored=True, attachment_kb=1)
+    category = ranked_category(2031)
+    kept = list(Standing.objects.filter(category=category).order_by("nomination_id"))
+    # ties that straddle pages of 7: five rows with the same keys, two with equal first keys
+    # and no second key, and three rows without a score at all
+    tied = [s.pk for s in kept[:5]]
+    Standing.objects.filter(pk__in=tied).update(first_key=77.5, second_key=8.0)
+    Standing.objects.filter(pk__in=[kept[5].pk, kept[6].pk]).update(first_key=77.5, second_key=None)
+    Standing.objects.filter(pk__in=[s.pk for s in kept[7:10]]).update(
+        first_key=None, second_key=None
+    )
+    monkeypatch.setattr(ranking, "PAGE_SIZE", 7)
+    pages = -(-40 // 7)
+    for number in range(1, pages + 1):
+        window, count = ranking._ordered(category, None, "rank", page=number)
+        assert ranking._page_by_rank(category, number) == (window, count, number), number
+    assert ranking._page_by_rank(category, pages + 1) is None
+    everything = ranking._ordered(category, None, "rank")[0]
+    assert [rank for _pk, rank in everything].count(None) == 3
