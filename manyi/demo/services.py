@@ -18,7 +18,7 @@ from manyi.campaigns.services import DATA_DIR, load_campaign
 from manyi.demo.samples import attach_requirements, png_upload, valid_form
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination
-from manyi.reviews import judging, results
+from manyi.reviews import judging, objections, results
 from manyi.reviews import services as review
 from manyi.reviews.models import CalendarDay
 
@@ -239,7 +239,7 @@ def load_review(campaign: Campaign, secretariat: User) -> None:
         )
     notice = results.open_notice(campaign, by=secretariat, starts_on=last_working_day(today))
     on_notice = Nomination.objects.filter(state="on_notice").order_by("pk").first()
-    results.lodge_objection(
+    objections.lodge_objection(
         notice,
         nomination_id=on_notice.pk,
         name="张群众",

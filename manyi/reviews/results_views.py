@@ -29,7 +29,7 @@ from manyi.campaigns.models import Campaign, Category, CategoryKind
 from manyi.core.middleware import client_ip
 from manyi.nominations.forms import ChineseDateField
 from manyi.nominations.models import NominationState
-from manyi.reviews import ranking, results, throttle
+from manyi.reviews import objections, ranking, results, throttle
 from manyi.reviews.models import Decision, Objection, ObjectionEvidence, PublicNotice
 
 STATE_CHOICES = [("", "全部状态")] + [(state.value, state.label) for state in ranking.RANKED_STATES]
@@ -175,7 +175,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ObjectionForm(forms.Form):
-    """The public objection form. Every field is checked by `results.lodge_objection`, which
+    """The public objection form. Every field is checked by `objections.lodge_objection`, which
     gives the seed's reasons in Chinese; the form keeps what was typed."""
 
     nomination = forms.IntegerField(label="异议对象", required=False, widget=forms.Select)
@@ -498,7 +498,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObjectionDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = results.decide_objection(
+            item = objections.decide_objection(
                 item,
                 by=request.user,
                 upheld=form.cleaned_data["outcome"] == "upheld",
@@ -509,7 +509,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, f"异议已处理：{item.get_status_display()}。")
-            for warning in results.not_told(item):
+            for warning in objections.not_told(item):
                 messages.warning(request, warning)
             return redirect("reviews:objection", pk=item.pk)
     return render(
@@ -587,7 +587,7 @@ def lodge_objection(request: HttpRequest) -> HttpResponse:
         else:
             data = form.cleaned_data
             try:
-                results.lodge_objection(
+                objections.lodge_objection(
                     notice,
                     nomination_id=data["nomination"] or None,
                     name=data["name"],

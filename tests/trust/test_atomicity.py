@@ -22,7 +22,7 @@ from manyi.demo.services import load_demo
 from manyi.nominations import services as filing
 from manyi.nominations.formspecs import FORMS
 from manyi.nominations.models import Nomination, NominationState
-from manyi.reviews import judging, results
+from manyi.reviews import judging, objections, results
 from manyi.reviews import services as reviewing
 from manyi.reviews.models import Award, Objection, PublicNotice, Review, Score
 from manyi.reviews.tests.test_recommendation import endorse, filed
@@ -225,7 +225,7 @@ def test_deciding_an_objection_that_fails_midway_changes_nothing(demo, monkeypat
     fail_on_call(monkeypatch, filing, "announce")  # after the not_award move, before the rest
 
     with pytest.raises(Forced):
-        results.decide_objection(
+        objections.decide_objection(
             demo.objection, by=demo.users["secretariat"], upheld=True, investigation="属实。"
         )
 
@@ -238,7 +238,7 @@ def test_publishing_results_that_fails_midway_awards_nobody_and_keeps_the_number
 ):
     secretariat = demo.users["secretariat"]
     for objection in Objection.objects.filter(status=Objection.Status.OPEN):
-        results.decide_objection(objection, by=secretariat, upheld=False, investigation="不实。")
+        objections.decide_objection(objection, by=secretariat, upheld=False, investigation="不实。")
     after_notice = PublicNotice.objects.get().ends_on + datetime.timedelta(days=1)
     before = state()
     fail_on_call(monkeypatch, Award.objects, "create", call=2)  # the first award is written

@@ -16,7 +16,7 @@ from manyi.audit.models import AuditEvent
 from manyi.demo.services import load_demo
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination, NominationState
-from manyi.reviews import judging, results
+from manyi.reviews import judging, objections, results
 from manyi.reviews import services as reviewing
 from manyi.reviews.models import Objection, PublicNotice, Review, ReviewState
 from manyi.testing import PASSWORD, png_upload
@@ -109,7 +109,7 @@ def test_every_kind_of_change_leaves_an_event(client):
     sheet = judging.Sheet(points=points, comment="成果显著。")
     submitted = judging.submit_review(achievement, judge=second, sheet=sheet)
     judging.reopen_review(submitted, by=secretariat, reason="请复核评分。")
-    results.decide_objection(
+    objections.decide_objection(
         Objection.objects.get(), by=secretariat, upheld=False, investigation="经核实不成立。"
     )
     notice = PublicNotice.objects.get()

@@ -33,7 +33,7 @@ from manyi.documents.digest import verification_code
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination, NominationState
 from manyi.privacy.models import Consent
-from manyi.reviews import results
+from manyi.reviews import objections
 from manyi.reviews.models import Assignment, Decision, Endorsement, Objection, PublicNotice, Review
 from manyi.testing import UserFactory, png_upload
 
@@ -297,7 +297,7 @@ def build_scenario() -> Scenario:
     )
     individual = mine.get(category__kind="individual")
     notice = PublicNotice.objects.get()
-    objection = results.lodge_objection(
+    objection = objections.lodge_objection(
         notice,
         nomination_id=Nomination.objects.filter(state="on_notice").order_by("pk").first().pk,
         name="李群众",

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from manyi.nominations.models import Nomination, NominationState, SelfScore
-from manyi.reviews import results
+from manyi.reviews import objections, results
 from manyi.reviews.models import CalendarDay, Objection
 from manyi.reviews.tests.test_ranking import (
     criteria,
@@ -109,7 +109,7 @@ def test_the_notice_lists_the_proposed_winners_by_name_organization_and_category
 
 def test_the_public_pages_leak_no_personal_field(client, running, people, django_user_model):
     notice, (nomination,) = running
-    results.lodge_objection(
+    objections.lodge_objection(
         notice,
         nomination_id=nomination.pk,
         name="张异议",
@@ -123,7 +123,7 @@ def test_the_public_pages_leak_no_personal_field(client, running, people, django
     assert nomination.data["ethnicity"] == PERSONAL["ethnicity"]
     pages = [client.get("/notice/"), client.get("/notice/objection/")]
     objection = Objection.objects.get()
-    results.decide_objection(
+    objections.decide_objection(
         objection, by=people.secretariat, upheld=False, investigation="经核实不属实。"
     )
     notice.ends_on = today() - datetime.timedelta(days=1)
@@ -178,14 +178,16 @@ def test_without_a_notice_the_page_says_so(client, campaign):
 
 def test_a_nomination_whose_objection_was_upheld_leaves_the_notice(client, running, people):
     notice, (nomination,) = running
-    objection = results.lodge_objection(
+    objection = objections.lodge_objection(
         notice,
         nomination_id=nomination.pk,
         name="张异议",
         contact="13912340000",
         grounds="事迹不实。",
     )
-    results.decide_objection(objection, by=people.secretariat, upheld=True, investigation="属实。")
+    objections.decide_objection(
+        objection, by=people.secretariat, upheld=True, investigation="属实。"
+    )
     content = client.get("/notice/").content.decode()
     assert "王小满" not in content
     assert "名单为空。" in content

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from manyi.campaigns.phases import chinese_date
 from manyi.nominations.models import Nomination, NominationState, Transition
-from manyi.reviews import results
+from manyi.reviews import objections, results
 from manyi.reviews.models import Award, CalendarDay, Decision, Objection, PublicNotice
 from manyi.reviews.tests.test_ranking import (
     finish,
@@ -231,7 +231,7 @@ def test_only_the_secretariat_proposes_decides_notices_and_publishes(
         lambda: results.propose(individual, by=someone, quota=1),
         lambda: decide_as(individual, someone),
         lambda: results.open_notice(campaign, by=someone, starts_on=NATIONAL_DAY),
-        lambda: results.decide_objection(
+        lambda: objections.decide_objection(
             objection, by=someone, upheld=True, investigation="属实。"
         ),
         lambda: results.publish_results(campaign, by=someone, today=AFTER),
@@ -427,7 +427,7 @@ def lodge(notice, nomination, **changes):
         "evidence": [],
         "today": DURING,
     }
-    return results.lodge_objection(notice, **(fields | changes))
+    return objections.lodge_objection(notice, **(fields | changes))
 
 
 def test_an_objection_is_lodged_with_its_evidence(on_notice):
@@ -521,7 +521,7 @@ def test_an_upheld_objection_means_no_award_and_both_parties_are_told(
 ):
     objection, made = objected
     with django_capture_on_commit_callbacks(execute=True):
-        results.decide_objection(
+        objections.decide_objection(
             objection, by=people.secretariat, upheld=True, investigation="经核实，投诉属实。"
         )
     objection.refresh_from_db()
@@ -545,7 +545,7 @@ def test_a_dismissed_objection_leaves_the_nomination_on_notice(
 ):
     objection, made = objected
     with django_capture_on_commit_callbacks(execute=True):
-        results.decide_objection(
+        objections.decide_objection(
             objection, by=people.secretariat, upheld=False, investigation="投诉已于2016年处理。"
         )
     assert state_of(made["第一名"]) == S.ON_NOTICE
@@ -554,7 +554,7 @@ def test_a_dismissed_objection_leaves_the_nomination_on_notice(
         True,
     ]
     with pytest.raises(ValidationError) as error:
-        results.decide_objection(
+        objections.decide_objection(
             objection, by=people.secretariat, upheld=True, investigation="再议"
         )
     assert error.value.messages == [
@@ -566,7 +566,9 @@ def test_a_dismissed_objection_leaves_the_nomination_on_notice(
 def test_a_decision_needs_the_investigation(objected, people):
     objection, _made = objected
     with pytest.raises(ValidationError) as error:
-        results.decide_objection(objection, by=people.secretariat, upheld=True, investigation=" ")
+        objections.decide_objection(
+            objection, by=people.secretariat, upheld=True, investigation=" "
+        )
     assert error.value.messages == ["请填写调查核实情况。"]
 
 
@@ -576,11 +578,11 @@ def test_an_objector_without_an_email_is_told_otherwise(
     notice, made = on_notice
     objection = lodge(notice, made["第二名"], contact="0991-7654321")
     with django_capture_on_commit_callbacks(execute=True):
-        decided = results.decide_objection(
+        decided = objections.decide_objection(
             objection, by=people.secretariat, upheld=False, investigation="不属实。"
         )
     assert mailoutbox == []  # the applicant has no e-mail address either
-    assert results.not_told(decided) == [
+    assert objections.not_told(decided) == [
         "申报人未登记电子邮箱，请另行告知申报人处理结果。",
         "异议人未留电子邮箱，请按其联系方式（0991-7654321）另行告知。",
     ]
@@ -627,7 +629,9 @@ def test_results_award_the_nominations_on_notice_numbered_in_rank_order(
         decide(category, people)
     notice = results.open_notice(campaign, by=people.secretariat, starts_on=NATIONAL_DAY)
     objection = lodge(notice, individuals["甲"])
-    results.decide_objection(objection, by=people.secretariat, upheld=True, investigation="属实。")
+    objections.decide_objection(
+        objection, by=people.secretariat, upheld=True, investigation="属实。"
+    )
 
     awards = results.publish_results(campaign, by=people.secretariat, today=AFTER)
 
