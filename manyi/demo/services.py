@@ -18,7 +18,7 @@ from manyi.campaigns.services import DATA_DIR, load_campaign
 from manyi.demo.samples import attach_requirements, png_upload, valid_form
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination
-from manyi.reviews import judging, objections, results
+from manyi.reviews import assignments, judging, objections, results
 from manyi.reviews import services as review
 from manyi.reviews.models import CalendarDay
 
@@ -186,8 +186,8 @@ def load_review(campaign: Campaign, secretariat: User) -> None:
     individual = campaign.categories.get(kind="individual")
     achievement = campaign.categories.get(kind="achievement")
     for category in (individual, achievement):
-        judging.set_panel(category, judges=judges, by=secretariat)
-        judging.auto_assign(category, by=secretariat)
+        assignments.set_panel(category, judges=judges, by=secretariat)
+        assignments.auto_assign(category, by=secretariat)
     # Each judge scores every individual assigned to them, a little differently (by the
     # candidates' order of name, so every database gives the same scores).
     order = {
@@ -209,7 +209,7 @@ def load_review(campaign: Campaign, secretariat: User) -> None:
             }
             sheet = judging.Sheet(points=points, comment="事迹突出，材料翔实，符合推荐条件。")
             judging.submit_review(nomination, judge=judge, sheet=sheet)
-    judging.finish_complete(individual, by=secretariat)
+    assignments.finish_complete(individual, by=secretariat)
     # The achievement: the first judge has a draft (the 服务验证 waits for the mystery visit).
     report = Nomination.objects.filter(category=achievement).first()
     first = (

@@ -19,6 +19,7 @@ from manyi.nominations.forms import ChineseDateField
 from manyi.nominations.formspecs import FORMS
 from manyi.nominations.models import Attachment, Nomination
 from manyi.privacy.masking import visible_data
+from manyi.reviews import assignments as assigning
 from manyi.reviews import judging
 from manyi.reviews.conflicts import visible_to_judge
 from manyi.reviews.models import Assignment, Review, ReviewState
@@ -123,7 +124,7 @@ def set_panel(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category(category_id)
     chosen = User.objects.filter(pk__in=_ids(request.POST.getlist("judges")))
     try:
-        judging.set_panel(category, judges=chosen, by=request.user)
+        assigning.set_panel(category, judges=chosen, by=request.user)
     except ValidationError as error:
         _messages(request, error)
     else:
@@ -140,9 +141,9 @@ def assignments(request: HttpRequest, category_id: int) -> HttpResponse:
         request,
         "reviews/judging/assignments.html",
         {
-            "board": judging.board(category),
+            "board": assigning.board(category),
             "category": category,
-            "default_per_nomination": judging.DEFAULT_JUDGES_PER_NOMINATION,
+            "default_per_nomination": assigning.DEFAULT_JUDGES_PER_NOMINATION,
         },
     )
 
@@ -157,7 +158,7 @@ def auto_assign(request: HttpRequest, category_id: int) -> HttpResponse:
     except ValueError:
         per_nomination = 0
     try:
-        outcome = judging.auto_assign(category, by=request.user, per_nomination=per_nomination)
+        outcome = assigning.auto_assign(category, by=request.user, per_nomination=per_nomination)
     except ValidationError as error:
         _messages(request, error)
     else:
@@ -182,7 +183,7 @@ def assign(request: HttpRequest, category_id: int) -> HttpResponse:
     if judge is None or not chosen:
         messages.error(request, "请选择评审专家和要分配的申报。")
         return redirect("reviews:assignments", category_id=category.pk)
-    outcome = judging.assign_many(chosen, judge=judge, by=request.user)
+    outcome = assigning.assign_many(chosen, judge=judge, by=request.user)
     if outcome.done:
         messages.success(request, f"已将 {len(outcome.done)} 件申报分配给{judge}。")
     for message in outcome.refused:
@@ -198,7 +199,7 @@ def unassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
         Assignment.objects.select_related("nomination", "judge"), pk=assignment_id
     )
     try:
-        judging.unassign(assignment, by=request.user, reason=request.POST.get("reason", ""))
+        assigning.unassign(assignment, by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         _messages(request, error)
     else:
@@ -239,7 +240,7 @@ def finish_review(request: HttpRequest, category_id: int) -> HttpResponse:
         else:
             messages.success(request, f"“{nomination}”评审完成。")
     else:
-        finished = judging.finish_complete(category, by=request.user)
+        finished = assigning.finish_complete(category, by=request.user)
         messages.success(request, f"已完成评审的申报：{len(finished)} 件。")
     return redirect("reviews:assignments", category_id=category.pk)
 
@@ -440,7 +441,7 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            declared = judging.declare_conflict(
+            declared = assigning.declare_conflict(
                 nomination, judge=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:

@@ -16,7 +16,7 @@ from manyi.audit.models import AuditEvent
 from manyi.demo.services import load_demo
 from manyi.nominations import services as filing
 from manyi.nominations.models import Nomination, NominationState
-from manyi.reviews import judging, objections, results
+from manyi.reviews import assignments, judging, objections, results
 from manyi.reviews import services as reviewing
 from manyi.reviews.models import Objection, PublicNotice, Review, ReviewState
 from manyi.testing import PASSWORD, png_upload
@@ -95,7 +95,7 @@ def test_every_kind_of_change_leaves_an_event(client):
         evidence=[png_upload("暗访.png")],
     )
     draft_review = Review.objects.get(nomination=achievement, state=ReviewState.DRAFT)
-    judging.unassign(
+    assignments.unassign(
         achievement.assignments.get(judge=draft_review.judge, released_at__isnull=True),
         by=secretariat,
         reason="调整评审专家。",

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from manyi.accounts.models import OrganizationKind, Role, User
 from manyi.nominations.models import Nomination, NominationState
-from manyi.reviews import judging, services
+from manyi.reviews import assignments, services
 from manyi.reviews.conflicts import (
     conflict_filter,
     conflict_reasons,
@@ -83,12 +83,12 @@ def test_coaching_a_unit_counts_for_its_unit_nomination_by_name(open_campaign, p
 
 def test_a_declared_conflict_is_remembered(open_campaign, people):
     nomination = checked(open_campaign, people)
-    judging.set_panel(nomination.category, judges=[people.judge], by=people.secretariat)
-    judging.assign(nomination, judge=people.judge, by=people.secretariat)
-    judging.declare_conflict(nomination, judge=people.judge, reason="曾在该单位兼职。")
+    assignments.set_panel(nomination.category, judges=[people.judge], by=people.secretariat)
+    assignments.assign(nomination, judge=people.judge, by=people.secretariat)
+    assignments.declare_conflict(nomination, judge=people.judge, reason="曾在该单位兼职。")
     assert conflict_reasons(people.judge, nomination) == ["本人声明回避"]
     with pytest.raises(ValidationError) as error:
-        judging.assign(nomination, judge=people.judge, by=people.secretariat)
+        assignments.assign(nomination, judge=people.judge, by=people.secretariat)
     assert error.value.messages == ["陈专家应当回避“王小满”：本人声明回避。"]
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from manyi.accounts.models import Role
 from manyi.nominations.models import Attachment, Nomination, NominationState, Transition
-from manyi.reviews import judging
+from manyi.reviews import assignments, judging
 from manyi.reviews.judging import Sheet
 from manyi.reviews.models import Assignment, Coaching, MysteryVisit, Review, ReviewState, Score
 from manyi.reviews.tests.test_conflicts import checked, judge_of
@@ -30,7 +30,7 @@ def panel(open_campaign, people):
     category = open_campaign.categories.get(kind="individual")
     wu = judge_of(OrganizationFactory(name="示范银行"), "吴专家")
     zheng = judge_of(OrganizationFactory(name="示范大学"), "郑专家")
-    judging.set_panel(
+    assignments.set_panel(
         category,
         judges=[people.judge, people.conflicted_judge, wu, zheng],
         by=people.secretariat,
@@ -51,7 +51,7 @@ def full_sheet(nomination, comment="事迹突出，同意推荐。", **overrides
 def in_review(campaign, people, judges, kind="individual", **changes):
     nomination = checked(campaign, people, kind, **changes)
     for judge in judges:
-        judging.assign(nomination, judge=judge, by=people.secretariat)
+        assignments.assign(nomination, judge=judge, by=people.secretariat)
     nomination.refresh_from_db()
     return nomination
 
@@ -80,13 +80,15 @@ def test_the_secretariat_forms_a_panel_of_judges_and_it_is_logged(people, panel)
 def test_a_panel_takes_only_judges(open_campaign, people):
     category = open_campaign.categories.get(kind="team")
     with pytest.raises(ValidationError) as error:
-        judging.set_panel(category, judges=[people.judge, people.applicant], by=people.secretariat)
+        assignments.set_panel(
+            category, judges=[people.judge, people.applicant], by=people.secretariat
+        )
     assert error.value.messages == ["只能选择评审专家：王申报不是评审专家。"]
 
 
 def test_only_the_secretariat_forms_panels(open_campaign, people):
     with pytest.raises(PermissionDenied) as error:
-        judging.set_panel(
+        assignments.set_panel(
             open_campaign.categories.get(kind="team"), judges=[people.judge], by=people.judge
         )
     assert str(error.value) == "只有秘书处可以组建评审组。"
@@ -94,7 +96,7 @@ def test_only_the_secretariat_forms_panels(open_campaign, people):
 
 def test_coaching_requests_have_no_panel(open_campaign, people):
     with pytest.raises(ValidationError) as error:
-        judging.set_panel(
+        assignments.set_panel(
             open_campaign.categories.get(kind="coaching_request"),
             judges=[people.judge],
             by=people.secretariat,
@@ -105,7 +107,7 @@ def test_coaching_requests_have_no_panel(open_campaign, people):
 def test_a_judge_with_tasks_stays_on_the_panel_until_released(open_campaign, people, panel):
     in_review(open_campaign, people, [people.judge])
     with pytest.raises(ValidationError) as error:
-        judging.set_panel(panel.category, judges=[panel.wu], by=people.secretariat)
+        assignments.set_panel(panel.category, judges=[panel.wu], by=people.secretariat)
     assert error.value.messages == [
         "陈专家在“用户满意服务先进个人”仍有评审任务，请先撤销分配，再移出评审组。"
     ]
@@ -116,8 +118,8 @@ def test_a_judge_with_tasks_stays_on_the_panel_until_released(open_campaign, peo
 
 def test_the_first_assignment_starts_the_review_by_the_secretariat(open_campaign, people, panel):
     nomination = checked(open_campaign, people)
-    judging.assign(nomination, judge=people.judge, by=people.secretariat)
-    judging.assign(nomination, judge=panel.wu, by=people.secretariat)
+    assignments.assign(nomination, judge=people.judge, by=people.secretariat)
+    assignments.assign(nomination, judge=panel.wu, by=people.secretariat)
     nomination.refresh_from_db()
     assert nomination.state == NominationState.IN_REVIEW
     assert actions(nomination)[-1] == (
@@ -145,7 +147,7 @@ def test_manual_assignment_refuses_a_conflicted_judge_naming_the_reasons(
         (panel.wu, "吴专家应当回避“王小满”：辅导过该单位。"),
     ]:
         with pytest.raises(ValidationError) as error:
-            judging.assign(nomination, judge=judge, by=people.secretariat)
+            assignments.assign(nomination, judge=judge, by=people.secretariat)
         assert error.value.messages == [message]
     assert not Assignment.objects.exists()
     nomination.refresh_from_db()
@@ -166,7 +168,7 @@ def test_assignment_refusals(open_campaign, people, panel):
     ]
     for target, judge, message in cases:
         with pytest.raises(ValidationError) as error:
-            judging.assign(target, judge=judge, by=people.secretariat)
+            assignments.assign(target, judge=judge, by=people.secretariat)
         assert error.value.messages == [message]
 
 
@@ -174,7 +176,7 @@ def test_only_the_secretariat_assigns(open_campaign, people, panel):
     nomination = checked(open_campaign, people)
     for user in (people.judge, people.recommender, people.applicant):
         with pytest.raises(PermissionDenied) as error:
-            judging.assign(nomination, judge=people.judge, by=user)
+            assignments.assign(nomination, judge=people.judge, by=user)
         assert str(error.value) == "只有秘书处可以分配评审专家。"
 
 
@@ -182,12 +184,14 @@ def test_bulk_assignment_records_each_and_lists_what_is_refused(open_campaign, p
     first = checked(open_campaign, people, name="甲", signer="甲")
     second = checked(open_campaign, people, name="乙", signer="乙")
     not_yet = filed(open_campaign, people, name="丙", signer="丙")
-    outcome = judging.assign_many([first, second, not_yet], judge=panel.wu, by=people.secretariat)
+    outcome = assignments.assign_many(
+        [first, second, not_yet], judge=panel.wu, by=people.secretariat
+    )
     assert [a.nomination_id for a in outcome.done] == [first.pk, second.pk]
     assert outcome.refused == ["“丙”当前状态为“已申报，待推荐”，不能分配评审专家。"]
     for nomination in (first, second):
         assert actions(nomination)[-1][0] == "start_review"
-    conflicted = judging.assign_many(
+    conflicted = assignments.assign_many(
         [first, second], judge=people.conflicted_judge, by=people.secretariat
     )
     assert conflicted.done == []
@@ -202,7 +206,7 @@ def test_bulk_assignment_records_each_and_lists_what_is_refused(open_campaign, p
 
 def test_auto_assignment_takes_the_least_loaded_free_judges(open_campaign, people, panel):
     nominations = [checked(open_campaign, people, name=n, signer=n) for n in ("甲", "乙", "丙")]
-    outcome = judging.auto_assign(panel.category, by=people.secretariat, per_nomination=2)
+    outcome = assignments.auto_assign(panel.category, by=people.secretariat, per_nomination=2)
     assert outcome.refused == []
     assigned = {
         n.title: sorted(n.assignments.values_list("judge__display_name", flat=True))
@@ -214,7 +218,7 @@ def test_auto_assignment_takes_the_least_loaded_free_judges(open_campaign, peopl
         "乙": ["郑专家", "陈专家"],
         "丙": ["吴专家", "郑专家"],
     }
-    assert judging.loads([people.judge, panel.wu, panel.zheng], open_campaign.pk) == {
+    assert assignments.loads([people.judge, panel.wu, panel.zheng], open_campaign.pk) == {
         people.judge.pk: 2,
         panel.wu.pk: 2,
         panel.zheng.pk: 2,
@@ -225,7 +229,7 @@ def test_auto_assignment_takes_the_least_loaded_free_judges(open_campaign, peopl
 
 def test_auto_assignment_reports_the_shortfall_in_chinese(open_campaign, people, panel):
     nomination = checked(open_campaign, people)
-    outcome = judging.auto_assign(panel.category, by=people.secretariat)  # five by default
+    outcome = assignments.auto_assign(panel.category, by=people.secretariat)  # five by default
     assert len(outcome.done) == 3
     assert outcome.refused == ["“王小满”可分配的评审专家不足：需要 5 位，现有 3 位，还差 2 位。"]
     assert nomination.assignments.filter(judge=people.conflicted_judge).count() == 0
@@ -233,9 +237,9 @@ def test_auto_assignment_reports_the_shortfall_in_chinese(open_campaign, people,
 
 def test_auto_assignment_tops_up_and_keeps_what_is_there(open_campaign, people, panel):
     nomination = in_review(open_campaign, people, [panel.zheng])
-    first = judging.auto_assign(panel.category, by=people.secretariat, per_nomination=2)
+    first = assignments.auto_assign(panel.category, by=people.secretariat, per_nomination=2)
     assert [a.judge for a in first.done] == [people.judge]
-    again = judging.auto_assign(panel.category, by=people.secretariat, per_nomination=2)
+    again = assignments.auto_assign(panel.category, by=people.secretariat, per_nomination=2)
     assert (again.done, again.refused) == ([], [])
     assert nomination.assignments.filter(released_at__isnull=True).count() == 2
 
@@ -243,20 +247,20 @@ def test_auto_assignment_tops_up_and_keeps_what_is_there(open_campaign, people, 
 def test_auto_assignment_refusals(open_campaign, people, panel):
     for per_nomination in (0, -1):
         with pytest.raises(ValidationError) as error:
-            judging.auto_assign(
+            assignments.auto_assign(
                 panel.category, by=people.secretariat, per_nomination=per_nomination
             )
         assert error.value.messages == ["每件申报的评审专家人数须为正整数。"]
     team = open_campaign.categories.get(kind="team")
     with pytest.raises(ValidationError) as error:
-        judging.auto_assign(team, by=people.secretariat)
+        assignments.auto_assign(team, by=people.secretariat)
     assert error.value.messages == ["“用户满意服务先进班组”尚未组建评审组。"]
-    judging.set_panel(team, judges=[], by=people.secretariat)
+    assignments.set_panel(team, judges=[], by=people.secretariat)
     with pytest.raises(ValidationError) as error:
-        judging.auto_assign(team, by=people.secretariat)
+        assignments.auto_assign(team, by=people.secretariat)
     assert error.value.messages == ["“用户满意服务先进班组”评审组还没有评审专家。"]
     with pytest.raises(PermissionDenied):
-        judging.auto_assign(panel.category, by=people.judge)
+        assignments.auto_assign(panel.category, by=people.judge)
 
 
 def _checked_directly(category, applicant, title):
@@ -290,13 +294,13 @@ def test_auto_assignment_balances_the_load(campaign, people, judges, nominations
     with transaction.atomic():
         outsiders = [judge_of(OrganizationFactory(), f"专家{i}") for i in range(judges)]
         insiders = [judge_of(people.employer, f"内部专家{i}") for i in range(conflicted)]
-        judging.set_panel(category, judges=insiders + outsiders, by=people.secretariat)
+        assignments.set_panel(category, judges=insiders + outsiders, by=people.secretariat)
         applicant = UserFactory(organization=people.employer)
         made = [_checked_directly(category, applicant, f"候选{i}") for i in range(nominations)]
-        outcome = judging.auto_assign(
+        outcome = assignments.auto_assign(
             category, by=people.secretariat, per_nomination=per_nomination
         )
-        load = judging.loads(outsiders + insiders, campaign.pk)
+        load = assignments.loads(outsiders + insiders, campaign.pk)
         assert all(load[j.pk] == 0 for j in insiders)
         assert max(load.values()) - min(load[j.pk] for j in outsiders) <= 1
         assert sum(load.values()) == nominations * given_each
@@ -315,7 +319,7 @@ def test_the_secretariat_releases_an_assignment_with_a_reason(open_campaign, peo
     nomination = in_review(open_campaign, people, [people.judge, panel.wu])
     judging.save_scores(nomination, judge=people.judge, sheet=Sheet(comment="草稿"))
     assignment = nomination.assignments.get(judge=people.judge)
-    judging.unassign(assignment, by=people.secretariat, reason="专家出差，改派他人。")
+    assignments.unassign(assignment, by=people.secretariat, reason="专家出差，改派他人。")
     assignment.refresh_from_db()
     assert assignment.released_at is not None
     assert assignment.released_reason == "专家出差，改派他人。"
@@ -324,7 +328,7 @@ def test_the_secretariat_releases_an_assignment_with_a_reason(open_campaign, peo
         "撤销分配：专家出差，改派他人。"
     )
     with pytest.raises(ValidationError) as error:
-        judging.unassign(assignment, by=people.secretariat, reason="再次")
+        assignments.unassign(assignment, by=people.secretariat, reason="再次")
     assert error.value.messages == ["该分配已撤销。"]
 
 
@@ -332,20 +336,20 @@ def test_releasing_refusals(open_campaign, people, panel):
     nomination = in_review(open_campaign, people, [people.judge])
     assignment = nomination.assignments.get()
     with pytest.raises(ValidationError) as error:
-        judging.unassign(assignment, by=people.secretariat, reason=" ")
+        assignments.unassign(assignment, by=people.secretariat, reason=" ")
     assert error.value.messages == ["撤销分配须写明理由。"]
     with pytest.raises(PermissionDenied) as denied:
-        judging.unassign(assignment, by=people.judge, reason="不想评")
+        assignments.unassign(assignment, by=people.judge, reason="不想评")
     assert str(denied.value) == "只有秘书处可以撤销分配。"
     judging.submit_review(nomination, judge=people.judge, sheet=full_sheet(nomination))
     with pytest.raises(ValidationError) as error:
-        judging.unassign(assignment, by=people.secretariat, reason="改派")
+        assignments.unassign(assignment, by=people.secretariat, reason="改派")
     assert error.value.messages == [
         "陈专家已提交评审意见，不能撤销分配；如需更正，请先重新开放评审意见。"
     ]
     judging.finish_review(nomination, by=people.secretariat)
     with pytest.raises(ValidationError) as error:
-        judging.unassign(assignment, by=people.secretariat, reason="改派")
+        assignments.unassign(assignment, by=people.secretariat, reason="改派")
     assert error.value.messages == ["“王小满”当前状态为“评审完成”，不能撤销分配。"]
 
 
@@ -355,7 +359,7 @@ def test_declaring_a_conflict_releases_deletes_the_draft_and_reassigns(
     nomination = in_review(open_campaign, people, [people.judge])
     busy = in_review(open_campaign, people, [panel.wu], name="乙", signer="乙")  # 吴 has one
     judging.save_scores(nomination, judge=people.judge, sheet=full_sheet(nomination))
-    declared = judging.declare_conflict(
+    declared = assignments.declare_conflict(
         nomination, judge=people.judge, reason="本人曾为该申报人授课。"
     )
     assert declared.message == "已回避。该申报已改由评审组中的其他评审专家评审。"
@@ -370,7 +374,7 @@ def test_declaring_a_conflict_releases_deletes_the_draft_and_reassigns(
 
 def test_declaring_with_no_free_judge_asks_the_secretariat(open_campaign, people, panel):
     nomination = in_review(open_campaign, people, [people.judge, panel.wu, panel.zheng])
-    declared = judging.declare_conflict(nomination, judge=panel.wu, reason="亲属在该单位工作。")
+    declared = assignments.declare_conflict(nomination, judge=panel.wu, reason="亲属在该单位工作。")
     assert declared.replacement is None
     assert declared.message == "已回避。评审组中没有可接替的评审专家，请秘书处另行分配。"
     assert nomination.assignments.filter(released_at__isnull=True).count() == 2
@@ -379,20 +383,20 @@ def test_declaring_with_no_free_judge_asks_the_secretariat(open_campaign, people
 def test_declaring_refusals(open_campaign, people, panel):
     nomination = in_review(open_campaign, people, [people.judge])
     with pytest.raises(ValidationError) as error:
-        judging.declare_conflict(nomination, judge=people.judge, reason="")
+        assignments.declare_conflict(nomination, judge=people.judge, reason="")
     assert error.value.messages == ["声明回避须写明理由。"]
     with pytest.raises(PermissionDenied) as denied:
-        judging.declare_conflict(nomination, judge=panel.wu, reason="无")
+        assignments.declare_conflict(nomination, judge=panel.wu, reason="无")
     assert str(denied.value) == "您没有评审该申报的任务。"
     judging.submit_review(nomination, judge=people.judge, sheet=full_sheet(nomination))
     with pytest.raises(ValidationError) as error:
-        judging.declare_conflict(nomination, judge=people.judge, reason="想起来了")
+        assignments.declare_conflict(nomination, judge=people.judge, reason="想起来了")
     assert error.value.messages == [
         "您已提交评审意见，不能再声明回避；如有利益冲突，请联系秘书处。"
     ]
     judging.finish_review(nomination, by=people.secretariat)
     with pytest.raises(ValidationError) as error:
-        judging.declare_conflict(nomination, judge=people.judge, reason="想起来了")
+        assignments.declare_conflict(nomination, judge=people.judge, reason="想起来了")
     assert error.value.messages == ["“王小满”当前状态为“评审完成”，不能声明回避。"]
 
 
@@ -535,7 +539,7 @@ def test_scoring_is_refused_outside_the_review(open_campaign, people, panel):
 @pytest.fixture
 def achievement_panel(open_campaign, people):
     category = open_campaign.categories.get(kind="achievement")
-    judging.set_panel(category, judges=[people.judge], by=people.secretariat)
+    assignments.set_panel(category, judges=[people.judge], by=people.secretariat)
     return category
 
 
@@ -612,7 +616,7 @@ def test_only_achievements_get_mystery_visits(open_campaign, people, panel):
 
 def test_a_unit_gets_an_opinion_and_a_recommendation(open_campaign, people):
     category = open_campaign.categories.get(kind="unit")
-    judging.set_panel(category, judges=[people.judge], by=people.secretariat)
+    assignments.set_panel(category, judges=[people.judge], by=people.secretariat)
     nomination = in_review(open_campaign, people, [people.judge], "unit")
     assert judging.judging_rubric(nomination.category) is None
     with pytest.raises(ValidationError) as error:
@@ -658,9 +662,9 @@ def test_finishing_refusals(open_campaign, people, panel):
     with pytest.raises(ValidationError) as error:
         judging.finish_review(nomination, by=people.secretariat)
     assert error.value.messages == ["申报当前状态为“形式审查通过”，不能进行“评审完成”操作。"]
-    judging.assign(nomination, judge=panel.wu, by=people.secretariat)
-    judging.set_panel(panel.category, judges=[panel.wu], by=people.secretariat)
-    judging.declare_conflict(nomination, judge=panel.wu, reason="同学在该单位。")
+    assignments.assign(nomination, judge=panel.wu, by=people.secretariat)
+    assignments.set_panel(panel.category, judges=[panel.wu], by=people.secretariat)
+    assignments.declare_conflict(nomination, judge=panel.wu, reason="同学在该单位。")
     with pytest.raises(ValidationError) as error:
         judging.finish_review(nomination, by=people.secretariat)
     assert error.value.messages == ["“王小满”没有评审专家，不能完成评审。"]
@@ -670,7 +674,7 @@ def test_finishing_every_complete_nomination_at_once(open_campaign, people, pane
     done = in_review(open_campaign, people, [people.judge], name="甲", signer="甲")
     pending = in_review(open_campaign, people, [people.judge], name="乙", signer="乙")
     judging.submit_review(done, judge=people.judge, sheet=full_sheet(done))
-    finished = judging.finish_complete(panel.category, by=people.secretariat)
+    finished = assignments.finish_complete(panel.category, by=people.secretariat)
     assert [n.pk for n in finished] == [done.pk]
     pending.refresh_from_db()
     assert pending.state == NominationState.IN_REVIEW

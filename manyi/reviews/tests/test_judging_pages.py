@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from manyi.nominations.models import NominationState
-from manyi.reviews import judging
+from manyi.reviews import assignments, judging
 from manyi.reviews.models import Assignment, Coaching, MysteryVisit, Review, ReviewState
 from manyi.reviews.tests.test_conflicts import checked, judge_of
 from manyi.reviews.tests.test_judging import _checked_directly, full_sheet, in_review
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def panel(open_campaign, people):
     category = open_campaign.categories.get(kind="individual")
     wu = judge_of(OrganizationFactory(name="示范银行"), "吴专家")
-    judging.set_panel(
+    assignments.set_panel(
         category, judges=[people.judge, people.conflicted_judge, wu], by=people.secretariat
     )
     category.wu = wu
@@ -211,7 +211,7 @@ def test_the_achievement_page_records_a_visit_and_states_the_presentation_rule(
     client, open_campaign, people
 ):
     category = open_campaign.categories.get(kind="achievement")
-    judging.set_panel(category, judges=[people.judge], by=people.secretariat)
+    assignments.set_panel(category, judges=[people.judge], by=people.secretariat)
     nomination = in_review(open_campaign, people, [people.judge], "achievement", presenting="否")
     client.force_login(people.judge)
     page = client.get(f"/reviews/tasks/{nomination.pk}/").content.decode()
@@ -246,7 +246,7 @@ def test_the_achievement_page_records_a_visit_and_states_the_presentation_rule(
 
 def test_the_unit_page_asks_for_an_opinion_and_a_recommendation(client, open_campaign, people):
     category = open_campaign.categories.get(kind="unit")
-    judging.set_panel(category, judges=[people.judge], by=people.secretariat)
+    assignments.set_panel(category, judges=[people.judge], by=people.secretariat)
     nomination = in_review(open_campaign, people, [people.judge], "unit")
     client.force_login(people.judge)
     page = client.get(f"/reviews/tasks/{nomination.pk}/").content.decode()
@@ -384,7 +384,7 @@ def _tasks(category, people, judge, count, start=0):
     outsider = UserFactory(organization=OrganizationFactory())
     for i in range(start, start + count):
         nomination = _checked_directly(category, outsider, f"候选{i}")
-        judging.assign(nomination, judge=judge, by=people.secretariat)
+        assignments.assign(nomination, judge=judge, by=people.secretariat)
         if i % 2:
             judging.save_scores(nomination, judge=judge, sheet=judging.Sheet(comment="草稿"))
 

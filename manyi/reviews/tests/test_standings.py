@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from manyi.campaigns.models import AggregationMethod, Campaign, Category, TieBreak
 from manyi.demo.generator import generate_campaign, ranked_category
 from manyi.nominations.models import Nomination
-from manyi.reviews import aggregation, judging, ranking
+from manyi.reviews import aggregation, assignments, judging, ranking
 from manyi.reviews.judging import Sheet
 from manyi.reviews.models import Review, ReviewState, Standing
 from manyi.reviews.tests.test_judging import full_sheet, in_review, panel  # noqa: F401
@@ -111,12 +111,12 @@ def test_every_path_that_changes_the_ranking_keeps_it_fresh(open_campaign, peopl
     assert_kept_is_fresh(category)
 
     # a judge declaring a conflict loses their draft (never counted); a released assignment too
-    judging.declare_conflict(second, judge=panel.wu, reason="曾指导该候选人")
+    assignments.declare_conflict(second, judge=panel.wu, reason="曾指导该候选人")
     judging.submit_review(second, judge=panel.zheng, sheet=sheet(second, 3))
     assert_kept_is_fresh(category)
     judging.save_scores(unjudged, judge=people.judge, sheet=sheet(unjudged, 1))
     assignment = unjudged.assignments.get(judge=people.judge, released_at__isnull=True)
-    judging.unassign(assignment, by=people.secretariat, reason="调整分工")
+    assignments.unassign(assignment, by=people.secretariat, reason="调整分工")
     assert_kept_is_fresh(category)
 
     # the nomination moves on (finish_review → scored): it keeps its standing
@@ -152,7 +152,7 @@ def test_refresh_rankings_names_a_missing_year(db):
 
 def test_units_read_their_satisfaction_score_as_filed_now(open_campaign, people):
     category = open_campaign.categories.get(kind="unit")
-    judging.set_panel(category, judges=[people.judge], by=people.secretariat)
+    assignments.set_panel(category, judges=[people.judge], by=people.secretariat)
     units = [in_review(open_campaign, people, [people.judge], "unit") for _ in range(2)]
     for unit, satisfaction in zip(units, ["88", "91.5"], strict=True):
         Nomination.objects.filter(pk=unit.pk).update(
