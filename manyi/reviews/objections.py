@@ -232,5 +232,3 @@ def is_email(text: str) -> bool:
 
 def _is_contact(text: str) -> bool:
     return bool(MOBILE_RE.fullmatch(text) or LANDLINE_RE.fullmatch(text)) or is_email(text)
-
-
