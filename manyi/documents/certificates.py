@@ -1,6 +1,9 @@
 """荣誉证书: one A4 page per award of a campaign, drawn by documents/certificates.html with
-WeasyPrint in the Noto CJK fonts, as the forms are (pdf.py): the name exactly as filed, the
-organization, the honour (the category's title), the year and the certificate number."""
+WeasyPrint in the Noto CJK fonts: the name exactly as filed, the organization, the honour (the
+category's title), the year and the certificate number. The forms are drawn with ReportLab
+(pdf.py), which is several times faster for their many cells; a campaign's certificates are one
+short document of large centred text, printed once, kept in WeasyPrint for its faces (Noto
+Serif and Sans CJK, bold: CFF fonts, which ReportLab cannot embed)."""
 
 from dataclasses import dataclass
 
@@ -40,7 +43,7 @@ def certificates_of(campaign: Campaign) -> list[Certificate]:
 
 
 def render(certificates: list[Certificate], *, title: str) -> bytes:
-    # Imported here, as in pdf.py: WeasyPrint needs Pango, the rest of the application not.
+    # Imported here: WeasyPrint needs Pango, the rest of the application not.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher

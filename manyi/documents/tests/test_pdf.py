@@ -19,11 +19,14 @@ def filed_pdf(filed, tmp_path):
     return path, code
 
 
+CJK_FACES = ("UMingCN", "WenQuanYiZenHei")  # AR PL UMing CN (text), WenQuanYi Zen Hei (titles)
+
+
 def test_pdf_embeds_a_cjk_font(filed_pdf):
     fonts = pdf_fonts(filed_pdf[0])
-    cjk = [row for row in fonts if "CJK" in row[0]]
-    assert cjk
-    assert all(row[-5] == "yes" for row in cjk)  # the `emb` column
+    for face in CJK_FACES:
+        assert any(face in row[0] for row in fonts), face
+    assert all(row[-5] == "yes" for row in fonts)  # the `emb` column: every font, none named
 
 
 QR_BOX = (18, 274, 36, 296)  # mm: the foot of the page, left, where the QR code is drawn
