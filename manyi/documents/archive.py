@@ -140,11 +140,11 @@ class _Drawing:
             if nomination.is_editable
             else layout.Mark(code=verification_code(nomination))
         )
-        html, css = pdf.document(sheets, mark, title=nomination.title)
+        source, identity = pdf.document(sheets, mark, title=nomination.title)
         # A filed form's PDF is reused from the cache (pdf.py); a draft's is always drawn.
-        self.key = pdf.cache_key(html, css) if mark.code else None
+        self.key = pdf.cache_key(source, identity) if mark.code else None
         self.cached = pdf.cached(self.key) if self.key else None
-        page = None if self.cached is not None else (html, css)
+        page = None if self.cached is not None else (source, identity)
         self.future = submit(_draw, sheets, mark, page)
 
     def write(self, zf: zipfile.ZipFile) -> None:

@@ -1,5 +1,5 @@
 """The printed layout of the forms: one grid of cells built from a FormSpec (附件2-7) or a
-rubric (附件1-1/1-2/1-3), which the Word builder (docx.py) and the PDF template both draw.
+rubric (附件1-1/1-2/1-3), which the Word builder (docx.py) and the PDF drawer (pdf.py) both draw.
 
 The layout is generic: fields are packed in their order into rows of label/value pairs, long
 texts get a whole row, groups of fields share one cell, choices print as ☑/☐ boxes. The few
