@@ -93,7 +93,7 @@ def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_forms(request: HttpRequest) -> HttpResponse:
     """Upload filled forms; each is read and reported, and each valid one kept as a draft of
-    the chosen account (nothing half-imported: one transaction a file)."""
+    the chosen account (nothing half-imported: a savepoint a file, one commit)."""
     require(request.user, "documents.import_forms")
     form = ImportForm(request.POST or None, request.FILES or None)
     results = None
