@@ -19,7 +19,25 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserType, Page, Playwright, sync_playwright
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server, serving one request at a time. On SQLite the test database is in
+    memory and the server's threads share the test's one connection (Django's
+    connections_override): two requests at once — an autosave and the filing it races, a page
+    and its htmx fragment — would run inside each other's transactions, and once in a while a
+    journey failed for it. Served in turn, they are what the application sees in production,
+    where each worker has its own connection. (Not threaded, the server closes each connection
+    after its response, so the browser's other requests never wait behind a kept-alive one.)"""
+
+    def __init__(self, *args, connections_override=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
