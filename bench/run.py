@@ -701,8 +701,12 @@ def machine() -> dict[str, str]:
         text=True,
         check=False,
     ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
+    dirty = subprocess.run(  # this file is written after each database: not a change
+        ["git", "status", "--porcelain", "--", ".", ":!bench/RESULTS.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     return {
         "cores": str(os.cpu_count()),
