@@ -13,7 +13,7 @@ entities (XXE, billion laughs). `open_docx_safely` checks the zip before anythin
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from enum import StrEnum
 from math import ceil, floor
 from pathlib import PurePosixPath
@@ -148,6 +148,21 @@ def check_upload(f: UploadedFile, *, accept: Collection[FileKind], max_bytes: in
             "accepted": accepted,
         },
     )
+
+
+def check_uploads(
+    files: Iterable[UploadedFile], *, accept: Collection[FileKind], max_bytes: int
+) -> tuple[list[FileKind], list[str]]:
+    """`check_upload` of each file: the kinds of those accepted and every refusal's message, so
+    that a form can say all of them at once."""
+    kinds: list[FileKind] = []
+    problems: list[str] = []
+    for f in files:
+        try:
+            kinds.append(check_upload(f, accept=accept, max_bytes=max_bytes))
+        except ValidationError as error:
+            problems += error.messages
+    return kinds, problems
 
 
 def open_docx_safely(f: BinaryIO, *, name: str | None = None) -> zipfile.ZipFile:

@@ -32,7 +32,7 @@ from manyi.campaigns.models import Category, CategoryKind, Criterion, Rubric, Ru
 from manyi.campaigns.queries import rubric_tree_of
 from manyi.campaigns.scoring import check_score
 from manyi.core.text import check_length
-from manyi.core.uploads import FileKind, check_upload
+from manyi.core.uploads import FileKind, check_uploads
 from manyi.nominations.models import Nomination, NominationState
 from manyi.nominations.services import locked_for_update, store_file, transition
 from manyi.reviews import ranking
@@ -350,12 +350,8 @@ def record_mystery_visit(
         problems.append("请写明暗访发现。")
     if not evidence:
         problems.append("请上传暗访证据（图片、PDF或Word文件）。")
-    kinds = []
-    for upload in evidence:
-        try:
-            kinds.append(check_upload(upload, accept=EVIDENCE, max_bytes=EVIDENCE_MAX_BYTES))
-        except ValidationError as error:
-            problems += error.messages
+    kinds, refused = check_uploads(evidence, accept=EVIDENCE, max_bytes=EVIDENCE_MAX_BYTES)
+    problems += refused
     if problems:
         raise ValidationError(problems, code="visit_incomplete")
     visit = MysteryVisit.objects.create(

@@ -265,7 +265,13 @@ def judge_tasks(request: HttpRequest) -> HttpResponse:
     paginator.count = counts[state]  # known already: spares the paginator its COUNT query
     page = paginator.get_page(request.GET.get("page"))
     filters = [(key, label, counts[key]) for key, label in TASK_FILTERS]
-    context = {"page": page, "tasks": page.object_list, "state": state, "filters": filters}
+    context = {
+        "page": page,
+        "page_query": f"state={state}" if state else "",
+        "tasks": page.object_list,
+        "state": state,
+        "filters": filters,
+    }
     return render(request, "reviews/judging/tasks.html", context)
 
 

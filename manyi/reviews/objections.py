@@ -21,7 +21,7 @@ from manyi.audit import services as audit
 from manyi.campaigns.phases import chinese_date
 from manyi.core.formats import LANDLINE_RE, MOBILE_RE, validate_email
 from manyi.core.text import check_length, reject_control_characters
-from manyi.core.uploads import FileKind, check_upload
+from manyi.core.uploads import FileKind, check_uploads
 from manyi.nominations.models import Nomination, NominationState
 from manyi.nominations.services import transition
 from manyi.reviews.models import (
@@ -93,12 +93,10 @@ def lodge_objection(
             problems += error.messages
     if len(evidence) > EVIDENCE_MAX_FILES:
         problems.append(f"证明材料最多上传 {EVIDENCE_MAX_FILES} 个文件。")
-    kinds = []
-    for upload in evidence[:EVIDENCE_MAX_FILES]:
-        try:
-            kinds.append(check_upload(upload, accept=EVIDENCE, max_bytes=EVIDENCE_MAX_BYTES))
-        except ValidationError as error:
-            problems += error.messages
+    kinds, refused = check_uploads(
+        evidence[:EVIDENCE_MAX_FILES], accept=EVIDENCE, max_bytes=EVIDENCE_MAX_BYTES
+    )
+    problems += refused
     if problems:
         raise ValidationError(problems, code="objection_refused")
     objection = Objection.objects.create(
