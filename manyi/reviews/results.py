@@ -520,18 +520,27 @@ def winners(campaign: Campaign) -> list[dict[str, Any]]:
 
 def verify_certificate(number: str) -> dict[str, Any] | None:
     """What the verification page says about certificate `number`: the name, organization,
-    title (category) and year; None when no such certificate was issued."""
-    return (
+    title (category) and year; None when no such certificate was issued. A name withheld from
+    publication is masked as on the results page: certificate numbers follow a pattern, and
+    anyone may ask."""
+    found = (
         Award.objects.filter(number=number.strip().upper())
         .values(
             "number",
             "name",
+            "nomination_id",
             organization=F("nomination__organization__name"),
             category=F("nomination__category__title"),
+            kind=F("nomination__category__kind"),
             year=F("nomination__campaign__year"),
         )
         .first()
     )
+    if found is None:
+        return None
+    pk, kind = found.pop("nomination_id"), found.pop("kind")
+    found["name"] = public_name(found["name"], kind=kind, withheld=pk in withheld([pk]))
+    return found
 
 
 def stored_name(kind: FileKind) -> str:

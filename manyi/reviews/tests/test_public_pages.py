@@ -286,6 +286,27 @@ def test_results_list_the_winners_by_category(client, published):
     )
 
 
+def test_a_withheld_name_is_masked_on_the_certificate_check_too(client, published, people):
+    """Certificate numbers follow a pattern: the check must not tell, to anyone trying numbers,
+    the name of a person who withdrew consent to its publication."""
+    from manyi.privacy.models import Consent, Purpose
+
+    li = Nomination.objects.get(title="李服务")
+    Consent.objects.create(
+        user=people.applicant,
+        nomination=li,
+        purpose=Purpose.PUBLICATION,
+        text_version="test",
+        text="同意公开",
+        given_at=timezone.now(),
+        withdrawn_at=timezone.now(),
+    )
+    content = client.get("/verify/", {"number": "2018-YH-GR-002"}).content.decode()
+    assert "证书编号 2018-YH-GR-002 真实有效" in content
+    assert "<dt>名称</dt><dd>李**</dd>" in content and "李服务" not in content
+    assert "<td>李**</td>" in client.get("/results/").content.decode()  # as the results say
+
+
 def test_results_before_publication(client, campaign):
     assert "评选结果尚未发布。" in client.get("/results/").content.decode()
 
