@@ -19,7 +19,7 @@ from manyi.api.schemas import AttachmentOut, HonourIn, HonourOut
 from manyi.nominations import services as filing
 from manyi.nominations.formspecs import FORMS
 from manyi.nominations.models import Attachment, Honour
-from manyi.nominations.permissions import get_nomination_for_user
+from manyi.nominations.permissions import get_nomination_for_user, may_see_attachment
 
 files = Router(tags=["files"])
 
@@ -53,8 +53,9 @@ def honour_out(honour: Honour) -> dict[str, Any]:
     summary="申报的附件",
 )
 def list_attachments(request: HttpRequest, nomination_id: int = ID):
-    nomination = get_nomination_for_user(user_of(request), nomination_id)
-    return [attachment_out(a) for a in nomination.attachments.all()]
+    user = user_of(request)
+    nomination = get_nomination_for_user(user, nomination_id)
+    return [attachment_out(a) for a in nomination.attachments.all() if may_see_attachment(user, a)]
 
 
 @files.post(

@@ -7,7 +7,7 @@ from django.http import Http404
 from manyi.accounts.models import Role
 from manyi.accounts.permissions import is_secretariat
 from manyi.campaigns.models import Category, CategoryKind
-from manyi.nominations.models import Nomination, NominationState
+from manyi.nominations.models import CONFIDENTIAL_SLOTS, Attachment, Nomination, NominationState
 from manyi.nominations.workflow import Actor
 
 
@@ -80,3 +80,9 @@ def get_nomination_for_user(user, pk: int, *, edit: bool = False) -> Nomination:
     if edit and not user.has_perm("nominations.change_nomination", nomination):
         raise PermissionDenied
     return nomination
+
+
+def may_see_attachment(user, attachment: Attachment) -> bool:
+    """Of the files of a nomination the user may see, the review's confidential ones (the
+    mystery visit's evidence) only for the secretariat: the page's download and the API's list."""
+    return attachment.slot not in CONFIDENTIAL_SLOTS or is_secretariat(user)

@@ -9,20 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from manyi.accounts.permissions import is_secretariat
 from manyi.campaigns.models import Campaign, Category, Rubric
 from manyi.campaigns.phases import filing_window
 from manyi.nominations import services
 from manyi.nominations.forms import HonourForm, read_form
 from manyi.nominations.formspecs import FORMS
 from manyi.nominations.models import (
-    CONFIDENTIAL_SLOTS,
     Attachment,
     Honour,
     Nomination,
     NominationState,
 )
-from manyi.nominations.permissions import can_file, get_nomination_for_user
+from manyi.nominations.permissions import can_file, get_nomination_for_user, may_see_attachment
 from manyi.nominations.queries import assess, criteria_of, nominations_of, rubric_for
 from manyi.privacy.masking import visible_data
 
@@ -249,7 +247,7 @@ def _attachments(request: HttpRequest, nomination: Nomination, errors: dict) -> 
 def download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     nomination = get_nomination_for_user(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, nomination=nomination)
-    if attachment.slot in CONFIDENTIAL_SLOTS and not is_secretariat(request.user):
+    if not may_see_attachment(request.user, attachment):
         raise Http404
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name

@@ -486,3 +486,27 @@ def test_a_draft_of_an_older_campaign_is_refused(world):
 
     assert (response.status_code, response.json()["code"]) == (422, "not_current_campaign")
     assert newer.categories.exists()
+
+
+def test_the_mystery_visits_evidence_is_listed_to_the_secretariat_only(world):
+    """Review material (nominations.models.CONFIDENTIAL_SLOTS): the applicant and the
+    recommender do not learn from the API that a mystery visit filed evidence."""
+    achievement = world.s.achievement
+    confidential = Attachment.objects.create(
+        nomination=achievement,
+        slot="mystery_visit",
+        token="api-confidential-test",
+        file="nominations/x/mystery_visit/api-confidential-test",
+        original_name="暗访录音.png",
+        file_kind="png",
+        size=1,
+        uploaded_by=world.s.users["secretariat"],
+    )
+    url = f"{V1}/nominations/{achievement.pk}/attachments"
+    listed = {
+        persona: {a["id"] for a in world.client(persona).get(url).json()}
+        for persona in ("applicant", "secretariat")
+    }
+    assert confidential.pk in listed["secretariat"]
+    assert confidential.pk not in listed["applicant"]
+    assert listed["applicant"] == listed["secretariat"] - {confidential.pk}
